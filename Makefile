@@ -1,0 +1,55 @@
+# Roster's commands. Each target installs what it needs first (quickly, when it is
+# there already), so `make run` and `make test` work on a fresh machine.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# cargo-leptos must find our wasm-opt (npm binaryen) before any other, and must never
+# try to download its own tools.
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export LEPTOS_SITE_ROOT ?= target/site
+
+RELEASE_BIN := target/release/roster
+
+.PHONY: run build dev test check lint unit e2e tools test-tools clean
+
+## run: set up what is missing, build in release mode, serve on http://127.0.0.1:3000
+run: build
+	$(RELEASE_BIN)
+
+## build: the release server (target/release/roster) and site (target/site)
+build: tools
+	cargo leptos build --release
+
+## dev: rebuild and reload on every change (cargo leptos watch)
+dev: tools
+	cargo leptos watch
+
+## test: formatting, clippy (ssr and hydrate), Rust tests, Playwright in Chromium
+test: test-tools lint unit build e2e
+
+## lint: rustfmt and clippy with warnings as errors, for the server and the browser
+lint: tools
+	cargo fmt --check
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+
+## unit: the Rust tests (unit, integration, contract and fault tests)
+unit: tools
+	cargo test --features ssr
+
+## e2e: Playwright against the release build, on a free port and a fresh data folder
+e2e: test-tools
+	@test -x $(RELEASE_BIN) || { echo "run 'make build' first"; exit 1; }
+	cd end2end && ROSTER_E2E_PORT=$$(python3 scripts/free_port.py) \
+	  ROSTER_E2E_DATA=$$(mktemp -d) npx playwright test
+
+tools:
+	@scripts/install-tools.sh
+
+test-tools:
+	@scripts/install-tools.sh --test
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules tools/node_modules

@@ -1,0 +1,225 @@
+//! Roster's configuration, read once at start-up from the environment (and `.env`).
+
+use crate::secret::Secret;
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// Everything Roster needs to start, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where Roster listens (`LEPTOS_SITE_ADDR`).
+    pub site_addr: SocketAddr,
+    /// Which Axiom Roster manages.
+    pub backend: Backend,
+    /// Where Roster keeps its files, the local Axiom's database among them (`ROSTER_DATA_DIR`).
+    pub data_dir: PathBuf,
+}
+
+/// The Axiom that Roster talks to.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// No `AXIOM_TOKEN`: Roster starts the embedded local Axiom and uses its credentials.
+    /// `LOCAL_AXIOM_SEED_USERS` grows its org to that many users (for benchmarks).
+    Local { seed_users: Option<usize> },
+    /// A real (or separately run) Axiom.
+    Remote {
+        url: String,
+        token: Secret,
+        org_id: Option<String>,
+    },
+}
+
+/// A setting that stops start-up, naming the variable and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+const DEFAULT_AXIOM_URL: &str = "https://api.axiom.co";
+
+impl Config {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => {
+                return Err(ConfigError {
+                    variable: ".env",
+                    problem: format!("the file could not be read: {e}"),
+                })
+            }
+        }
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Parses settings from any source of variables, so tests need not touch the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let site_addr = match get("LEPTOS_SITE_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(raw) => raw.trim().parse().map_err(|_| ConfigError {
+                variable: "LEPTOS_SITE_ADDR",
+                problem: format!("{raw:?} is not an address and port such as 127.0.0.1:3000"),
+            })?,
+        };
+
+        let data_dir = PathBuf::from(get("ROSTER_DATA_DIR").unwrap_or_else(|| "data".into()));
+
+        let org_id = get("AXIOM_ORG_ID").map(|v| v.trim().to_owned());
+        let url = get("AXIOM_URL").map(|v| v.trim().trim_end_matches('/').to_owned());
+        if let Some(url) = &url {
+            check_url(url)?;
+        }
+        let backend = match get("AXIOM_TOKEN") {
+            None if url.is_some() => {
+                return Err(ConfigError {
+                    variable: "AXIOM_TOKEN",
+                    problem: "AXIOM_URL is set but AXIOM_TOKEN is not; set a token for that \
+                              Axiom, or unset AXIOM_URL to use the embedded local Axiom"
+                        .into(),
+                })
+            }
+            None => Backend::Local {
+                seed_users: get("LOCAL_AXIOM_SEED_USERS")
+                    .map(|raw| {
+                        raw.trim().parse().map_err(|_| ConfigError {
+                            variable: "LOCAL_AXIOM_SEED_USERS",
+                            problem: format!("{raw:?} is not a whole number"),
+                        })
+                    })
+                    .transpose()?,
+            },
+            Some(token) => {
+                let token = token.trim();
+                if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(ConfigError {
+                        variable: "AXIOM_TOKEN",
+                        problem: "the token contains spaces or control characters".into(),
+                    });
+                }
+                if token.starts_with("xapt-") && org_id.is_none() {
+                    return Err(ConfigError {
+                        variable: "AXIOM_ORG_ID",
+                        problem: "AXIOM_TOKEN is a personal access token, which needs the \
+                                  organization id in AXIOM_ORG_ID"
+                            .into(),
+                    });
+                }
+                Backend::Remote {
+                    url: url.unwrap_or_else(|| DEFAULT_AXIOM_URL.into()),
+                    token: Secret::new(token),
+                    org_id,
+                }
+            }
+        };
+
+        Ok(Self {
+            site_addr,
+            backend,
+            data_dir,
+        })
+    }
+}
+
+fn check_url(url: &str) -> Result<(), ConfigError> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(()),
+        _ => Err(ConfigError {
+            variable: "AXIOM_URL",
+            problem: format!("{url:?} is not an http:// or https:// URL"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn no_token_means_the_local_axiom_on_the_default_address() {
+        let config = parse(&[]).unwrap();
+        assert!(matches!(
+            config.backend,
+            Backend::Local { seed_users: None }
+        ));
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.data_dir, PathBuf::from("data"));
+    }
+
+    #[test]
+    fn a_token_means_real_axiom_by_default() {
+        let config = parse(&[("AXIOM_TOKEN", "xaat-abc")]).unwrap();
+        match config.backend {
+            Backend::Remote { url, token, org_id } => {
+                assert_eq!(url, "https://api.axiom.co");
+                assert_eq!(token.expose(), "xaat-abc");
+                assert_eq!(org_id, None);
+            }
+            Backend::Local { .. } => panic!("expected a remote backend"),
+        }
+    }
+
+    #[test]
+    fn a_bad_address_names_the_variable() {
+        let err = parse(&[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.variable, "LEPTOS_SITE_ADDR");
+        assert!(err.to_string().contains("\"localhost\""));
+    }
+
+    #[test]
+    fn a_url_without_a_token_is_refused() {
+        let err = parse(&[("AXIOM_URL", "http://127.0.0.1:8787")]).unwrap_err();
+        assert_eq!(err.variable, "AXIOM_TOKEN");
+    }
+
+    #[test]
+    fn a_url_must_be_http() {
+        let err = parse(&[("AXIOM_TOKEN", "xaat-a"), ("AXIOM_URL", "api.axiom.co")]).unwrap_err();
+        assert_eq!(err.variable, "AXIOM_URL");
+    }
+
+    #[test]
+    fn a_personal_token_needs_an_org() {
+        let err = parse(&[("AXIOM_TOKEN", "xapt-a")]).unwrap_err();
+        assert_eq!(err.variable, "AXIOM_ORG_ID");
+        let config = parse(&[("AXIOM_TOKEN", "xapt-a"), ("AXIOM_ORG_ID", "acme")]).unwrap();
+        assert!(matches!(
+            config.backend,
+            Backend::Remote {
+                org_id: Some(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn errors_and_debug_output_never_show_the_token() {
+        let config = parse(&[("AXIOM_TOKEN", "xaat-topsecret")]).unwrap();
+        assert!(!format!("{config:?}").contains("topsecret"));
+        let err = parse(&[("AXIOM_TOKEN", "xaat top secret")]).unwrap_err();
+        assert!(!err.to_string().contains("top secret"));
+    }
+}

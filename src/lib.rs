@@ -1,0 +1,26 @@
+//! Roster: a self-hosted admin dashboard for the users of an Axiom organization.
+//!
+//! The crate builds twice: with `ssr` as the server (see `main.rs`), with `hydrate` as
+//! the wasm that makes the server-rendered pages interactive. Server-only modules are
+//! gated here, once.
+
+pub mod app;
+pub mod axiom;
+pub mod directory;
+pub mod validation;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod local_axiom;
+#[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

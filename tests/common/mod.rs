@@ -1,0 +1,58 @@
+//! Helpers shared by the integration tests: a real local Axiom on a free loopback port,
+//! in a temporary folder, and clients that talk to it over HTTP.
+#![allow(dead_code)]
+
+use roster::{
+    axiom::{AxiomClient, RetryPolicy},
+    local_axiom::{self, Options, Running, ORG_ID},
+    secret::Secret,
+};
+use std::{net::SocketAddr, time::Duration};
+
+pub const LOOPBACK_ANY_PORT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+
+/// A freshly seeded local Axiom, and the folder holding its database.
+pub struct LocalAxiom {
+    pub running: Running,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn local_axiom() -> LocalAxiom {
+    local_axiom_with(|_| {}).await
+}
+
+pub async fn local_axiom_with(adjust: impl FnOnce(&mut Options)) -> LocalAxiom {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut options = Options::new(dir.path());
+    adjust(&mut options);
+    let running = local_axiom::start(&options, LOOPBACK_ANY_PORT)
+        .await
+        .expect("the local Axiom starts");
+    LocalAxiom { running, dir }
+}
+
+/// Short timeouts, so fault tests finish quickly.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        connect_timeout: Duration::from_millis(500),
+        attempt_timeout: Duration::from_millis(700),
+        deadline: Duration::from_secs(2),
+        first_backoff: Duration::from_millis(20),
+        max_attempts: 3,
+    }
+}
+
+pub fn client_for(base_url: &str, token: &str) -> AxiomClient {
+    AxiomClient::new(
+        base_url,
+        Secret::new(token),
+        Some(ORG_ID.to_owned()),
+        quick_retries(),
+    )
+}
+
+/// The seeded owner's and a plain user's personal access tokens.
+pub const OWNER_PAT: &str = "xapt-local-ada-owner";
+pub const ADMIN_PAT: &str = "xapt-local-grace-admin";
+pub const USER_PAT: &str = "xapt-local-alan-user";
