@@ -28,7 +28,6 @@ install_crate_with_pin() {
   local crate=$1 version=$2 pin_pkg=$3 pin_version=$4 bin=$5
   local scratch
   scratch=$(mktemp -d)
-  trap 'rm -rf "$scratch"' RETURN
   mkdir -p "$scratch/fetch/src"
   cat >"$scratch/fetch/Cargo.toml" <<TOML
 [package]
@@ -46,6 +45,7 @@ TOML
   (cd "$scratch/$crate-$version" &&
     cargo update --quiet -p "$pin_pkg" --precise "$pin_version" &&
     cargo install --quiet --path . --locked --bin "$bin" --root "$HOME/.cargo")
+  rm -rf "$scratch"
 }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

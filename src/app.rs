@@ -1,10 +1,11 @@
 //! The HTML shell and the router.
 
+use crate::routes::UsersPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    SsrMode, StaticSegment,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -15,6 +16,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -41,20 +43,16 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/roster.css" />
         <Title text="Roster" />
         <Router>
+            <a class="skip" href="#main">"Skip to content"</a>
+            <header class="top">
+                <a class="brand" href="/">"Roster"</a>
+            </header>
             <main id="main">
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
-                    <Route path=StaticSegment("") view=HomePage />
+                    // Async: the page arrives complete, so it works without JavaScript.
+                    <Route path=StaticSegment("") view=UsersPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-#[component]
-fn HomePage() -> impl IntoView {
-    let count = RwSignal::new(0);
-    view! {
-        <h1>"Roster"</h1>
-        <button on:click=move |_| *count.write() += 1>"Clicked " {count} " times"</button>
     }
 }

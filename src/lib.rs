@@ -4,9 +4,12 @@
 //! the wasm that makes the server-rendered pages interactive. Server-only modules are
 //! gated here, once.
 
+pub mod api;
 pub mod app;
 pub mod axiom;
 pub mod directory;
+pub mod errors;
+pub mod routes;
 pub mod validation;
 
 #[cfg(feature = "ssr")]

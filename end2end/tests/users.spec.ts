@@ -1,0 +1,44 @@
+import { test, expect, waitForHydration } from "./fixtures";
+
+const table = (page: import("@playwright/test").Page) => page.getByRole("table", { name: "Users" });
+
+test("the users table lists the seeded organization", async ({ page }) => {
+  await page.goto("/");
+  await expect(table(page).locator("tbody tr")).toHaveCount(10);
+  await expect(table(page).getByRole("cell", { name: "ada@example.com" })).toBeVisible();
+  await expect(page.getByText("10 users", { exact: true })).toBeVisible();
+});
+
+test("once hydrated, typing filters the table without a reload", async ({ page }) => {
+  await page.goto("/");
+  await waitForHydration(page);
+  // A reload would drop this marker.
+  await page.evaluate(() => ((window as any).__noReload = true));
+  await page.getByLabel("Search").pressSequentially("grace");
+  await expect(table(page).locator("tbody tr")).toHaveCount(1);
+  await expect(table(page).getByRole("cell", { name: "Grace Hopper" })).toBeVisible();
+  await expect(page).toHaveURL(/\?q=grace$/);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("search, filter and sort work from the URL and the form", async ({ page }) => {
+    await page.goto("/?sort=-name");
+    await expect(table(page).locator("tbody tr").first()).toContainText("Margaret Hamilton");
+    await page.getByLabel("Search").fill("example.com");
+    await page.getByLabel("Role").selectOption("admin");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/q=example.com&role=admin&sort=-name/);
+    await expect(table(page).locator("tbody tr")).toHaveCount(2);
+    await expect(page.getByText("2 of 10 users match")).toBeVisible();
+  });
+
+  test("a search with no match says so and offers a way back", async ({ page }) => {
+    await page.goto("/?q=nobody-at-all");
+    await expect(page.getByText("No users match this search.")).toBeVisible();
+    await page.getByRole("link", { name: "Clear the search" }).click();
+    await expect(table(page).locator("tbody tr")).toHaveCount(10);
+  });
+});

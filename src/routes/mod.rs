@@ -1,0 +1,5 @@
+//! One module per page.
+
+mod users;
+
+pub use users::UsersPage;
