@@ -1,11 +1,11 @@
 //! The HTML shell and the router.
 
-use crate::routes::UsersPage;
+use crate::routes::{UserPage, UsersPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,6 +51,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     // Async: the page arrives complete, so it works without JavaScript.
                     <Route path=StaticSegment("") view=UsersPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("users"), ParamSegment("id"))
+                        view=UserPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

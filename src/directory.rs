@@ -129,17 +129,18 @@ pub fn apply(users: &[User], query: &UserQuery) -> UsersPage {
         let primary = match query.sort.key {
             SortKey::Name => cmp_folded(&a.name, &b.name),
             SortKey::Email => cmp_folded(&a.email, &b.email),
-            SortKey::Role => {
-                cmp_folded(&a.role.name, &b.role.name).then_with(|| cmp_folded(&a.name, &b.name))
-            }
+            SortKey::Role => cmp_folded(&a.role.name, &b.role.name),
         };
-        // Ties fall back to the id, so the order is stable across requests.
-        let ordered = primary.then_with(|| a.id.cmp(&b.id));
-        if query.sort.descending {
-            ordered.reverse()
+        let primary = if query.sort.descending {
+            primary.reverse()
         } else {
-            ordered
-        }
+            primary
+        };
+        // Ties read by name, then id, in ascending order whichever way the column
+        // sorts, so the order is stable across requests.
+        primary
+            .then_with(|| cmp_folded(&a.name, &b.name))
+            .then_with(|| a.id.cmp(&b.id))
     };
     matching.sort_unstable_by(compare);
     let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
@@ -180,7 +181,7 @@ fn cmp_folded(a: &str, b: &str) -> Ordering {
 }
 
 /// Percent-encodes a query value.
-fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {

@@ -4,9 +4,13 @@
 //! the wasm that makes the server-rendered pages interactive. Server-only modules are
 //! gated here, once.
 
-pub mod api;
+// Leptos views are deeply nested types; the users table exceeds the default limit.
+#![recursion_limit = "256"]
+
+pub mod admin;
 pub mod app;
 pub mod axiom;
+pub mod components;
 pub mod directory;
 pub mod errors;
 pub mod routes;

@@ -101,6 +101,55 @@ fn is_domain(domain: &str) -> bool {
             .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
+/// The per-field problems of a form, each shown next to its field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors {
+    pub name: Option<InvalidInput>,
+    pub email: Option<InvalidInput>,
+    pub role: Option<InvalidInput>,
+}
+
+impl FieldErrors {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.email.is_none() && self.role.is_none()
+    }
+}
+
+/// An invitation that passed every check: who, at which address, with which role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub name: PersonName,
+    pub email: EmailAddress,
+    pub role_id: String,
+}
+
+impl NewUser {
+    /// Checks all three fields at once, so every problem is reported together.
+    /// `offered` lists the role ids the form offers.
+    pub fn parse(
+        name: &str,
+        email: &str,
+        role_id: &str,
+        offered: &[&str],
+    ) -> Result<Self, FieldErrors> {
+        let name = PersonName::parse(name);
+        let email = EmailAddress::parse(email);
+        let role_ok = offered.contains(&role_id);
+        match (name, email, role_ok) {
+            (Ok(name), Ok(email), true) => Ok(Self {
+                name,
+                email,
+                role_id: role_id.to_owned(),
+            }),
+            (name, email, role_ok) => Err(FieldErrors {
+                name: name.err(),
+                email: email.err(),
+                role: (!role_ok).then_some(InvalidInput::RoleNotOffered),
+            }),
+        }
+    }
+}
+
 impl fmt::Display for PersonName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -165,6 +214,22 @@ mod tests {
             );
         }
         assert_eq!(EmailAddress::parse(""), Err(InvalidInput::EmailMissing));
+    }
+
+    #[test]
+    fn a_new_user_reports_every_bad_field_at_once() {
+        let offered = ["admin", "user"];
+        let ok = NewUser::parse(" Hedy ", "hedy@example.com", "user", &offered).unwrap();
+        assert_eq!((ok.name.as_str(), ok.role_id.as_str()), ("Hedy", "user"));
+        let errors = NewUser::parse("", "nope", "owner", &offered).unwrap_err();
+        assert_eq!(
+            errors,
+            FieldErrors {
+                name: Some(InvalidInput::NameMissing),
+                email: Some(InvalidInput::EmailMalformed),
+                role: Some(InvalidInput::RoleNotOffered),
+            }
+        );
     }
 
     #[test]

@@ -1,10 +1,17 @@
 //! `/`: the users table. Search, role filter, sort and page live in the URL, so a view
 //! can be shared and everything works without JavaScript; once hydrated, typing in the
-//! search box updates the table without a reload.
+//! search box updates the table without a reload, and changes happen in place.
 
 use crate::{
-    api::list_users,
-    axiom::BUILTIN_ROLES,
+    admin::{
+        list_users, role_options, ChangeRole, CreateUser as CreateUserFn, DeleteUser, FormEcho,
+        Outcome,
+    },
+    axiom::{RoleRef, BUILTIN_ROLES},
+    components::{
+        report_role_changes, ConfirmAdminDialog, CreateUser, DeleteButton, DeleteDialog,
+        PendingDelete, RoleForm, Status, StatusRegion,
+    },
     directory::{Sort, SortKey, UserQuery, UsersPage as Page},
     errors::AppError,
 };
@@ -18,22 +25,106 @@ use std::time::Duration;
 /// How long typing must pause before the table follows the search box.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
+/// Dialogs a plain (JavaScript-free) request asked to be open, from the URL. They apply
+/// to the first render only: once a change happens in place, the URL no longer speaks.
+#[derive(Clone, Debug, Default)]
+struct OpenFromUrl {
+    create: bool,
+    create_failed: Option<(FormEcho, AppError)>,
+    delete: Option<String>,
+    confirm_admin: Option<String>,
+}
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserQuery::from_params(|key| p.get(key))));
-    let page = Resource::new(move || query.get(), list_users);
+
+    let create = ServerAction::<CreateUserFn>::new();
+    let change_role = ServerAction::<ChangeRole>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let changes =
+        move || create.version().get() + change_role.version().get() + delete.version().get();
+    let page = Resource::new(
+        move || (query.get(), changes()),
+        |(query, _)| list_users(query),
+    );
+    let roles = Resource::new(|| (), |_| role_options());
+
+    let outcome = params
+        .with_untracked(|p| p.get(Outcome::PARAM))
+        .and_then(|raw| Outcome::from_param(&raw));
+    let mut from_url = OpenFromUrl {
+        create: params.with_untracked(|p| p.get("new").is_some()),
+        delete: params.with_untracked(|p| p.get("delete")),
+        ..Default::default()
+    };
+    let initial_status = match outcome {
+        Some(Outcome::Done(notice)) => Some(Status::Done(notice)),
+        Some(Outcome::Failed(error)) => Some(Status::Failed(error)),
+        Some(Outcome::CreateFailed { error, echo }) => {
+            from_url.create_failed = Some((echo, error));
+            None
+        }
+        Some(Outcome::ConfirmAdmin { id }) => {
+            from_url.confirm_admin = Some(id);
+            None
+        }
+        None => None,
+    };
+    let from_url = StoredValue::new(from_url);
+    Effect::new(move |_| {
+        if changes() > 0 {
+            from_url.set_value(OpenFromUrl::default());
+        }
+    });
+    let status = RwSignal::new(initial_status);
+    report_role_changes(change_role, status);
+    let pending_delete = PendingDelete::new(None);
+    let back = move || format!("/{}", query.get_untracked().to_query_string());
 
     view! {
         <section class="page" aria-labelledby="users-heading">
             <header class="page-header">
                 <h1 id="users-heading">"Users"</h1>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let roles = roles.await.unwrap_or_default();
+                        let url = from_url.get_value();
+                        view! {
+                            <CreateUser
+                                roles
+                                open=url.create || url.create_failed.is_some()
+                                failed=url.create_failed
+                                back=back()
+                                query=query.get_untracked()
+                                status
+                                action=create
+                            />
+                        }
+                    })}
+                </Suspense>
             </header>
+            <StatusRegion status />
             <SearchForm query />
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading users…"</p> }>
                 {move || Suspend::new(async move {
+                    let roles = roles.await.unwrap_or_default();
                     match page.await {
-                        Ok(page) => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
+                        Ok(page) => {
+                            let url = from_url.get_value();
+                            let to_delete = url.delete.as_ref().and_then(|id| page.rows.iter().find(|u| &u.id == id).cloned());
+                            let confirm_admin = url.confirm_admin.as_ref().and_then(|id| page.rows.iter().find(|u| &u.id == id).cloned());
+                            if to_delete.is_some() {
+                                pending_delete.user.set(to_delete.clone());
+                            }
+                            view! {
+                                <UsersTable page query=query.get_untracked() roles actions=(change_role, pending_delete, status) />
+                                <DeleteDialog pending=pending_delete open=to_delete.is_some() back=back() status action=delete />
+                                {confirm_admin.map(|user| view! { <ConfirmAdminDialog user back=back() /> })}
+                            }
+                            .into_any()
+                        }
                         Err(error) => view! { <LoadError error query=query.get_untracked() /> }.into_any(),
                     }
                 })}
@@ -85,9 +176,7 @@ fn SearchForm(query: Memo<UserQuery>) -> impl IntoView {
                 value=initial.q.clone()
                 placeholder="Name or email"
                 autocomplete="off"
-                on:input=move |ev| {
-                    search(event_target_value(&ev));
-                }
+                on:input=move |ev| search(event_target_value(&ev))
             />
             <label for="search-role">"Role"</label>
             <select
@@ -111,13 +200,23 @@ fn SearchForm(query: Memo<UserQuery>) -> impl IntoView {
                     .collect_view()}
             </select>
             <input type="hidden" name="sort" value=initial.sort.as_param() />
-            <button type="submit">"Search"</button>
+            <button type="submit" class="secondary">"Search"</button>
         </form>
     }
 }
 
 #[component]
-fn UsersTable(page: Page, query: UserQuery) -> impl IntoView {
+fn UsersTable(
+    page: Page,
+    query: UserQuery,
+    roles: Vec<RoleRef>,
+    actions: (
+        ServerAction<ChangeRole>,
+        PendingDelete,
+        RwSignal<Option<Status>>,
+    ),
+) -> impl IntoView {
+    let (change_role, pending_delete, status) = actions;
     let summary = if page.matching == page.total {
         format!("{} users", page.total)
     } else {
@@ -125,7 +224,7 @@ fn UsersTable(page: Page, query: UserQuery) -> impl IntoView {
     };
     if page.total == 0 {
         return view! {
-            <p class="empty" role="status">"This organization has no users yet."</p>
+            <p class="empty">"This organization has no users yet. Invite someone with “New user”."</p>
         }
         .into_any();
     }
@@ -137,13 +236,14 @@ fn UsersTable(page: Page, query: UserQuery) -> impl IntoView {
             ..query.clone()
         };
         return view! {
-            <p class="empty" role="status">
+            <p class="empty">
                 "No users match this search. "
                 <a href=format!("/{}", clear.to_query_string())>"Clear the search"</a>
             </p>
         }
         .into_any();
     }
+    let back = format!("/{}", query.to_query_string());
     let header = |key: SortKey, label: &'static str| {
         let current = query.sort;
         let active = current.key == key;
@@ -183,7 +283,7 @@ fn UsersTable(page: Page, query: UserQuery) -> impl IntoView {
         view! { <a href=href rel=rel>{label}</a> }
     };
     view! {
-        <p class="summary" role="status">{summary}</p>
+        <p class="summary">{summary}</p>
         <div class="table-wrap">
             <table aria-label="Users">
                 <thead>
@@ -191,6 +291,7 @@ fn UsersTable(page: Page, query: UserQuery) -> impl IntoView {
                         {header(SortKey::Name, "Name")}
                         {header(SortKey::Email, "Email")}
                         {header(SortKey::Role, "Role")}
+                        <th scope="col">"Actions"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -198,11 +299,16 @@ fn UsersTable(page: Page, query: UserQuery) -> impl IntoView {
                         .rows
                         .into_iter()
                         .map(|user| {
+                            let href = format!("/users/{}", crate::directory::encode(&user.id));
                             view! {
                                 <tr>
-                                    <td>{user.name}</td>
-                                    <td>{user.email}</td>
-                                    <td>{user.role.name}</td>
+                                    <td data-label="Name"><a href=href>{user.name.clone()}</a></td>
+                                    <td data-label="Email">{user.email.clone()}</td>
+                                    <td data-label="Role">{user.role.name.clone()}</td>
+                                    <td class="row-actions">
+                                        <RoleForm user=user.clone() roles=roles.clone() back=back.clone() action=change_role />
+                                        <DeleteButton user pending=pending_delete status query=query.clone() />
+                                    </td>
                                 </tr>
                             }
                         })

@@ -1,0 +1,171 @@
+//! The rules of managing users, in plain Rust over the Axiom client: validation before
+//! anything is sent, the last owner kept, roles limited to those on offer.
+
+use super::{Notice, Outcome};
+use crate::{
+    axiom::{
+        builtin_role_name, AxiomClient, AxiomError, CreateUserRequest, Credential, RoleRef, User,
+        BUILTIN_ROLES, OWNER_ROLE,
+    },
+    directory::{self, UserQuery, UsersPage},
+    errors::AppError,
+    validation::{FieldErrors, InvalidInput, NewUser},
+};
+
+#[derive(Clone, Debug)]
+pub struct UsersAdmin {
+    axiom: AxiomClient,
+}
+
+impl UsersAdmin {
+    pub fn new(axiom: AxiomClient) -> Self {
+        Self { axiom }
+    }
+
+    pub async fn users_page(&self, query: &UserQuery) -> Result<UsersPage, AppError> {
+        let users = self.axiom.list_users(Credential::ApiToken).await?;
+        Ok(directory::apply(&users, query))
+    }
+
+    pub async fn user(&self, id: &str) -> Result<User, AppError> {
+        Ok(self.axiom.get_user(Credential::ApiToken, id).await?)
+    }
+
+    /// Built-in roles but owner (an API token cannot grant it), then the custom roles if
+    /// the token may list them; without `rbac|read` the built-in ones are still offered.
+    pub async fn role_options(&self) -> Vec<RoleRef> {
+        let builtin = BUILTIN_ROLES
+            .iter()
+            .filter(|(id, _)| *id != OWNER_ROLE)
+            .map(|(id, name)| RoleRef {
+                id: (*id).into(),
+                name: (*name).into(),
+            });
+        let custom = match self.axiom.list_roles(Credential::ApiToken).await {
+            Ok(roles) => roles,
+            Err(e) => {
+                tracing::info!(error = %e, "custom roles are not offered");
+                Vec::new()
+            }
+        };
+        builtin
+            .chain(
+                custom
+                    .into_iter()
+                    .filter(|role| builtin_role_name(&role.id).is_none())
+                    .map(|role| RoleRef {
+                        id: role.id,
+                        name: role.name,
+                    }),
+            )
+            .collect()
+    }
+
+    /// Validates, then invites. Nothing reaches Axiom unless every field is valid.
+    pub async fn create(&self, name: &str, email: &str, role: &str) -> Result<User, AppError> {
+        let offered = self.role_options().await;
+        let offered_ids: Vec<&str> = offered.iter().map(|r| r.id.as_str()).collect();
+        let new_user =
+            NewUser::parse(name, email, role, &offered_ids).map_err(AppError::Invalid)?;
+        let request = CreateUserRequest {
+            name: new_user.name.as_str().to_owned(),
+            email: new_user.email.as_str().to_owned(),
+            role: new_user.role_id,
+        };
+        Ok(self
+            .axiom
+            .create_user(Credential::ApiToken, &request)
+            .await?)
+    }
+
+    pub async fn change_role(&self, id: &str, role: &str) -> Result<User, AppError> {
+        if role == OWNER_ROLE {
+            return Err(AppError::OwnerRole);
+        }
+        if !self.role_options().await.iter().any(|r| r.id == role) {
+            return Err(AppError::Invalid(FieldErrors {
+                role: Some(InvalidInput::RoleNotOffered),
+                ..Default::default()
+            }));
+        }
+        let users = self.axiom.list_users(Credential::ApiToken).await?;
+        let target = users
+            .iter()
+            .find(|u| u.id == id)
+            .ok_or(AxiomError::NotFound { message: None })?;
+        if target.role.id == OWNER_ROLE {
+            return Err(if count_owners(&users) <= 1 {
+                AppError::LastOwner
+            } else {
+                AppError::OwnerRole
+            });
+        }
+        Ok(self
+            .axiom
+            .update_role(Credential::ApiToken, id, role)
+            .await?)
+    }
+
+    /// Removes a user; one Axiom no longer has counts as already removed.
+    pub async fn delete(&self, id: &str) -> Result<Notice, AppError> {
+        let users = self.axiom.list_users(Credential::ApiToken).await?;
+        let Some(target) = users.iter().find(|u| u.id == id) else {
+            return Ok(Notice::AlreadyRemoved);
+        };
+        if target.role.id == OWNER_ROLE && count_owners(&users) <= 1 {
+            return Err(AppError::LastOwner);
+        }
+        match self.axiom.remove_user(Credential::ApiToken, id).await {
+            Ok(()) => Ok(Notice::Removed {
+                name: target.name.clone(),
+                email: target.email.clone(),
+            }),
+            Err(AxiomError::NotFound { .. }) => Ok(Notice::AlreadyRemoved),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn count_owners(users: &[User]) -> usize {
+    users.iter().filter(|u| u.role.id == OWNER_ROLE).count()
+}
+
+/// After a plain form post (no JavaScript), sends the browser back to `back` with the
+/// outcome in the URL. A fetch from the hydrated page gets the answer itself instead.
+pub async fn return_to(back: &str, outcome: &Outcome) {
+    let headers: axum::http::HeaderMap = match leptos_axum::extract().await {
+        Ok(headers) => headers,
+        Err(_) => return,
+    };
+    let plain_post = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if plain_post {
+        leptos_axum::redirect(&outcome.append_to(local_path(back)));
+    }
+}
+
+/// Only a path on this site may be returned to, never another origin.
+fn local_path(back: &str) -> &str {
+    let local = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\');
+    if local {
+        back
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(local_path("/?q=a"), "/?q=a");
+        assert_eq!(local_path("/users/usr_1"), "/users/usr_1");
+        assert_eq!(local_path("//evil.example/"), "/");
+        assert_eq!(local_path("https://evil.example/"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+    }
+}
