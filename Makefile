@@ -11,7 +11,7 @@ export LEPTOS_SITE_ROOT ?= target/site
 
 RELEASE_BIN := target/release/roster
 
-.PHONY: run build dev test check lint unit e2e tools test-tools clean
+.PHONY: run build dev test lint unit e2e bench tools test-tools clean
 
 ## run: set up what is missing, build in release mode, serve on http://127.0.0.1:3000
 run: build
@@ -41,8 +41,13 @@ unit: tools
 ## e2e: Playwright against the release build, on a free port and a fresh data folder
 e2e: test-tools
 	@test -x $(RELEASE_BIN) || { echo "run 'make build' first"; exit 1; }
+	data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
 	cd end2end && ROSTER_E2E_PORT=$$(python3 scripts/free_port.py) \
-	  ROSTER_E2E_DATA=$$(mktemp -d) npx playwright test
+	  ROSTER_E2E_DATA=$$data npx playwright test
+
+## bench: the users page's server time at 10,000 users (release build, local Axiom)
+bench: build
+	python3 scripts/page_time.py
 
 tools:
 	@scripts/install-tools.sh

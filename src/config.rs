@@ -12,6 +12,9 @@ pub struct Config {
     pub backend: Backend,
     /// Where Roster keeps its files, the local Axiom's database among them (`ROSTER_DATA_DIR`).
     pub data_dir: PathBuf,
+    /// The origin browsers use to reach Roster, when it differs from the `Host` it sees
+    /// (behind a proxy): `PUBLIC_URL`, reduced to scheme, host and port.
+    pub public_origin: Option<String>,
 }
 
 /// The Axiom that Roster talks to.
@@ -76,6 +79,15 @@ impl Config {
 
         let data_dir = PathBuf::from(get("ROSTER_DATA_DIR").unwrap_or_else(|| "data".into()));
 
+        let public_origin = get("PUBLIC_URL")
+            .map(|raw| {
+                origin_of(raw.trim()).ok_or_else(|| ConfigError {
+                    variable: "PUBLIC_URL",
+                    problem: format!("{raw:?} is not an http:// or https:// URL"),
+                })
+            })
+            .transpose()?;
+
         let org_id = get("AXIOM_ORG_ID").map(|v| v.trim().to_owned());
         let url = get("AXIOM_URL").map(|v| v.trim().trim_end_matches('/').to_owned());
         if let Some(url) = &url {
@@ -128,8 +140,25 @@ impl Config {
             site_addr,
             backend,
             data_dir,
+            public_origin,
         })
     }
+}
+
+/// `https://host:port` from a URL that may carry a path.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    let valid = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && !host.contains(|c: char| c.is_whitespace() || c == '@');
+    valid.then(|| {
+        format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            host.to_ascii_lowercase()
+        )
+    })
 }
 
 fn check_url(url: &str) -> Result<(), ConfigError> {
@@ -199,6 +228,17 @@ mod tests {
     fn a_url_must_be_http() {
         let err = parse(&[("AXIOM_TOKEN", "xaat-a"), ("AXIOM_URL", "api.axiom.co")]).unwrap_err();
         assert_eq!(err.variable, "AXIOM_URL");
+    }
+
+    #[test]
+    fn the_public_url_is_reduced_to_its_origin() {
+        let config = parse(&[("PUBLIC_URL", "https://Roster.example.com/admin/")]).unwrap();
+        assert_eq!(
+            config.public_origin.as_deref(),
+            Some("https://roster.example.com")
+        );
+        let err = parse(&[("PUBLIC_URL", "roster.example.com")]).unwrap_err();
+        assert_eq!(err.variable, "PUBLIC_URL");
     }
 
     #[test]

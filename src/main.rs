@@ -66,6 +66,9 @@ async fn serve() -> Result<(), String> {
     let app = server::app(server::AppState {
         leptos_options,
         axiom,
+        same_origin: roster::security::SameOrigin {
+            public_origin: config.public_origin.clone(),
+        },
     });
     println!("Roster is serving on http://{}", config.site_addr);
     axum::serve(listener, app)

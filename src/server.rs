@@ -7,8 +7,9 @@ use crate::{
     config::{Backend, Config},
     local_axiom,
     secret::Secret,
+    security::{self, SameOrigin},
 };
-use axum::{extract::FromRef, Router};
+use axum::{extract::FromRef, middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
@@ -17,6 +18,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub axiom: AxiomClient,
+    pub same_origin: SameOrigin,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -25,9 +27,11 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Roster's router: the pages, the server functions and the static assets.
+/// Roster's router: the pages, the server functions and the static assets, behind
+/// the cross-origin check and the security headers.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let same_origin = state.same_origin.clone();
     Router::new()
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -35,6 +39,11 @@ pub fn app(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            same_origin,
+            security::refuse_cross_origin,
+        ))
+        .layer(middleware::from_fn(security::security_headers))
 }
 
 /// The Axiom client for the configured backend. For the local backend, the embedded

@@ -135,6 +135,7 @@ async fn server_functions_answer_with_outcomes() {
     provide_context(AppState {
         leptos_options: LeptosOptions::builder().output_name("roster").build(),
         axiom: client_for(&axiom.running.base_url(), FULL_ACCESS_TOKEN),
+        same_origin: Default::default(),
     });
 
     let created = admin::create_user(

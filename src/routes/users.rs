@@ -81,6 +81,8 @@ pub fn UsersPage() -> impl IntoView {
     let status = RwSignal::new(initial_status);
     report_role_changes(change_role, status);
     let pending_delete = PendingDelete::new(None);
+    // True while the table shown is being replaced (search, sort, page, or a change).
+    let updating = RwSignal::new(false);
     let back = move || format!("/{}", query.get_untracked().to_query_string());
 
     view! {
@@ -107,7 +109,11 @@ pub fn UsersPage() -> impl IntoView {
             </header>
             <StatusRegion status />
             <SearchForm query />
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading users…"</p> }>
+            <p class="updating" aria-hidden="true" class:visible=move || updating.get()>"Updating…"</p>
+            <Transition
+                fallback=|| view! { <p class="loading" role="status">"Loading users…"</p> }
+                set_pending=updating
+            >
                 {move || Suspend::new(async move {
                     let roles = roles.await.unwrap_or_default();
                     match page.await {

@@ -56,3 +56,26 @@ pub fn client_for(base_url: &str, token: &str) -> AxiomClient {
 pub const OWNER_PAT: &str = "xapt-local-ada-owner";
 pub const ADMIN_PAT: &str = "xapt-local-grace-admin";
 pub const USER_PAT: &str = "xapt-local-alan-user";
+
+/// Roster itself, on a free loopback port, in front of `axiom`.
+pub async fn roster_for(axiom: &LocalAxiom) -> String {
+    use leptos::prelude::LeptosOptions;
+    let state = roster::server::AppState {
+        leptos_options: LeptosOptions::builder().output_name("roster").build(),
+        axiom: client_for(
+            &axiom.running.base_url(),
+            roster::local_axiom::FULL_ACCESS_TOKEN,
+        ),
+        same_origin: Default::default(),
+    };
+    let listener = tokio::net::TcpListener::bind(LOOPBACK_ANY_PORT)
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, roster::server::app(state))
+            .await
+            .unwrap()
+    });
+    format!("http://{addr}")
+}
