@@ -42,7 +42,8 @@ unit: tools
 e2e: test-tools
 	@test -x $(RELEASE_BIN) || { echo "run 'make build' first"; exit 1; }
 	data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
-	cd end2end && ROSTER_E2E_PORT=$$(python3 scripts/free_port.py) \
+	ports=$$(python3 end2end/scripts/free_port.py 2); \
+	cd end2end && ROSTER_E2E_PORT=$${ports% *} ROSTER_E2E_PORT2=$${ports#* } \
 	  ROSTER_E2E_DATA=$$data npx playwright test
 
 ## bench: the users page's server time at 10,000 users (release build, local Axiom)

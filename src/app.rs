@@ -1,24 +1,20 @@
-//! The HTML shell and the router.
+//! The HTML shell, the header and the router.
 
-use crate::routes::{UserPage, UsersPage};
+use crate::{
+    account::{current_user, SignOut},
+    axiom::User,
+    errors::AppError,
+    routes::{LoginPage, ProfilePage, UserPage, UsersPage},
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
+    hooks::use_navigate,
     ParamSegment, SsrMode, StaticSegment,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The page's Content-Security-Policy names the nonce Leptos puts on its scripts.
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        if let Ok(value) = crate::security::page_csp(&nonce).parse() {
-            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -38,9 +34,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Who is signed in, for every page: refetched whenever sign-in, sign-out or a rename
+/// calls [`Account::changed`].
+#[derive(Clone, Copy)]
+pub struct Account {
+    version: RwSignal<u32>,
+    pub me: Resource<Result<Option<User>, AppError>>,
+}
+
+impl Account {
+    fn new() -> Self {
+        let version = RwSignal::new(0);
+        let me = Resource::new(move || version.get(), |_| current_user());
+        Self { version, me }
+    }
+
+    /// The signed-in person may have changed: fetch them again.
+    pub fn changed(&self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// The signed-in person's id, once known.
+    pub fn my_id(&self) -> Option<String> {
+        self.me.get().and_then(|me| me.ok().flatten()).map(|u| u.id)
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(Account::new());
     // Marks the document once the wasm runs, so tests (and CSS) can tell a hydrated
     // page from server-rendered HTML.
     Effect::new(|_| {
@@ -56,18 +79,56 @@ pub fn App() -> impl IntoView {
             <a class="skip" href="#main">"Skip to content"</a>
             <header class="top">
                 <a class="brand" href="/">"Roster"</a>
+                <AccountMenu />
             </header>
             <main id="main">
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
-                    // Async: the page arrives complete, so it works without JavaScript.
+                // Async: each page arrives complete, so it works without JavaScript.
+                <Routes fallback=|| view! { <h1>"Page not found"</h1> <p><a href="/">"Back to the users"</a></p> }>
                     <Route path=StaticSegment("") view=UsersPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("users"), ParamSegment("id"))
                         view=UserPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("profile") view=ProfilePage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// "Signed in as …" and "Sign out", or a "Sign in" link.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let account = expect_context::<Account>();
+    let sign_out = ServerAction::<SignOut>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = sign_out.value().get() {
+            account.changed();
+            navigate("/", Default::default());
+        }
+    });
+    view! {
+        <nav class="account" aria-label="Account">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match account.me.await {
+                        Ok(Some(user)) => view! {
+                            <span class="who">"Signed in as " <a href="/profile">{user.name}</a></span>
+                            <form method="post" action="/api/sign_out" class="inline" on:submit=move |ev| {
+                                ev.prevent_default();
+                                sign_out.dispatch(SignOut {});
+                            }>
+                                <button type="submit" class="secondary small">"Sign out"</button>
+                            </form>
+                        }
+                        .into_any(),
+                        _ => view! { <a href="/login">"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </nav>
     }
 }

@@ -15,6 +15,39 @@ pub struct Config {
     /// The origin browsers use to reach Roster, when it differs from the `Host` it sees
     /// (behind a proxy): `PUBLIC_URL`, reduced to scheme, host and port.
     pub public_origin: Option<String>,
+    /// Who may manage users (`ADMIN_ACCESS`).
+    pub admin_access: AdminAccess,
+    /// Sessions: where they live, how long they last, how the cookie is set.
+    pub sessions: SessionConfig,
+}
+
+/// `ADMIN_ACCESS`: who may see and change the org's users.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AdminAccess {
+    /// Anyone who can reach Roster (it binds to loopback unless told otherwise, and is
+    /// meant to sit behind a VPN).
+    #[default]
+    Network,
+    /// Only a signed-in person whose Axiom role is owner or admin.
+    SignedInAdmins,
+}
+
+/// How sessions are kept.
+#[derive(Clone, Debug)]
+pub struct SessionConfig {
+    /// `SESSION_STORE`: `redis://…` for Redis; otherwise a SQLite file in the data folder.
+    pub redis_url: Option<Secret>,
+    /// `SESSION_KEY`: 32 bytes (base64 or hex) to encrypt PATs at rest; when unset, a key
+    /// file in the data folder, made on first start.
+    pub key: Option<Secret>,
+    /// `COOKIE_SECURE=false` allows the cookie over plain HTTP to hosts other than localhost.
+    pub cookie_secure: bool,
+    /// `SESSION_IDLE_MINUTES` (default 480): signed out after this long without a request.
+    pub idle_minutes: u32,
+    /// `SESSION_LIFETIME_MINUTES` (default 1440): signed out this long after signing in.
+    pub lifetime_minutes: u32,
+    /// `SIGN_IN_ATTEMPTS_PER_MINUTE` (default 5): sign-in attempts per client address.
+    pub sign_in_attempts_per_minute: u32,
 }
 
 /// The Axiom that Roster talks to.
@@ -136,11 +169,70 @@ impl Config {
             }
         };
 
+        let admin_access = match get("ADMIN_ACCESS").as_deref().map(str::trim) {
+            None | Some("network") => AdminAccess::Network,
+            Some("signed-in-admins") => AdminAccess::SignedInAdmins,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "ADMIN_ACCESS",
+                    problem: format!("{other:?} is neither \"network\" nor \"signed-in-admins\""),
+                })
+            }
+        };
+
+        let positive = |variable: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match get(variable) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|m| *m > 0)
+                    .ok_or(ConfigError {
+                        variable,
+                        problem: format!("{raw:?} is not a positive whole number"),
+                    }),
+            }
+        };
+        let redis_url = match get("SESSION_STORE") {
+            None => None,
+            Some(url) if url.trim() == "sqlite" => None,
+            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                Some(Secret::new(url.trim()))
+            }
+            Some(_) => {
+                return Err(ConfigError {
+                    variable: "SESSION_STORE",
+                    problem: "expected a redis:// or rediss:// URL, or \"sqlite\"".into(),
+                })
+            }
+        };
+        let cookie_secure = match get("COOKIE_SECURE").as_deref().map(str::trim) {
+            None | Some("true") => true,
+            Some("false") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "COOKIE_SECURE",
+                    problem: format!("{other:?} is neither true nor false"),
+                })
+            }
+        };
+        let sessions = SessionConfig {
+            redis_url,
+            key: get("SESSION_KEY").map(|k| Secret::new(k.trim())),
+            cookie_secure,
+            idle_minutes: positive("SESSION_IDLE_MINUTES", 8 * 60)?,
+            lifetime_minutes: positive("SESSION_LIFETIME_MINUTES", 24 * 60)?,
+            sign_in_attempts_per_minute: positive("SIGN_IN_ATTEMPTS_PER_MINUTE", 5)?,
+        };
+
         Ok(Self {
             site_addr,
             backend,
             data_dir,
             public_origin,
+            admin_access,
+            sessions,
         })
     }
 }
@@ -239,6 +331,39 @@ mod tests {
         );
         let err = parse(&[("PUBLIC_URL", "roster.example.com")]).unwrap_err();
         assert_eq!(err.variable, "PUBLIC_URL");
+    }
+
+    #[test]
+    fn session_and_access_settings_are_checked() {
+        let config = parse(&[]).unwrap();
+        assert_eq!(config.admin_access, AdminAccess::Network);
+        assert!(config.sessions.cookie_secure);
+        assert_eq!(
+            (
+                config.sessions.idle_minutes,
+                config.sessions.lifetime_minutes
+            ),
+            (480, 1440)
+        );
+        let config = parse(&[
+            ("ADMIN_ACCESS", "signed-in-admins"),
+            ("COOKIE_SECURE", "false"),
+            ("SESSION_STORE", "redis://127.0.0.1:6379"),
+            ("SESSION_IDLE_MINUTES", "30"),
+        ])
+        .unwrap();
+        assert_eq!(config.admin_access, AdminAccess::SignedInAdmins);
+        assert!(!config.sessions.cookie_secure);
+        assert!(config.sessions.redis_url.is_some());
+        assert_eq!(config.sessions.idle_minutes, 30);
+        for (variable, value) in [
+            ("ADMIN_ACCESS", "everyone"),
+            ("COOKIE_SECURE", "maybe"),
+            ("SESSION_STORE", "memcached://x"),
+            ("SESSION_LIFETIME_MINUTES", "0"),
+        ] {
+            assert_eq!(parse(&[(variable, value)]).unwrap_err().variable, variable);
+        }
     }
 
     #[test]

@@ -28,6 +28,19 @@ pub enum AppError {
     /// Owners are managed in Axiom itself: an API token may not grant or remove `owner`.
     #[error("Roster cannot grant or take away the owner role; an owner can do that in Axiom.")]
     OwnerRole,
+    /// A sign-in with a token Axiom does not accept. One message for every reason, so
+    /// it tells a guesser nothing.
+    #[error("That token was not accepted.")]
+    TokenNotAccepted,
+    /// Too many sign-in attempts from one address.
+    #[error("Too many attempts. Try again in {retry_after_secs} s.")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// The action needs a signed-in person.
+    #[error("Sign in to do this.")]
+    SignInRequired,
+    /// `ADMIN_ACCESS=signed-in-admins` and the signed-in person is not an owner or admin.
+    #[error("Only the organization's owners and admins may manage users here.")]
+    AdminsOnly,
     /// The request between the browser and Roster failed (network, bad arguments).
     #[error(
         "Roster's server could not be reached or did not understand the request. \
@@ -37,6 +50,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Whether this is a refusal of access (a 403 page), not a failure.
+    pub fn is_access_denied(&self) -> bool {
+        matches!(self, Self::SignInRequired | Self::AdminsOnly)
+    }
+
     /// The per-field messages, when the error is about form input.
     pub fn field_errors(&self) -> Option<&FieldErrors> {
         match self {

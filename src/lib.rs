@@ -7,6 +7,7 @@
 // Leptos views are deeply nested types; the users table exceeds the default limit.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod admin;
 pub mod app;
 pub mod axiom;
@@ -26,6 +27,8 @@ pub mod secret;
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod sessions;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -48,9 +48,7 @@ async fn serve() -> Result<(), String> {
         .leptos_options;
     leptos_options.site_addr = config.site_addr;
 
-    let (axiom, local) = server::connect_axiom(&config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (app, local) = server::build(&config, leptos_options).await?;
     if let Some((running, options)) = &local {
         println!("\n{}", local_axiom::banner(running, options).await);
     }
@@ -63,18 +61,15 @@ async fn serve() -> Result<(), String> {
                 config.site_addr
             )
         })?;
-    let app = server::app(server::AppState {
-        leptos_options,
-        axiom,
-        same_origin: roster::security::SameOrigin {
-            public_origin: config.public_origin.clone(),
-        },
-    });
     println!("Roster is serving on http://{}", config.site_addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    // The client address is what the sign-in limit counts by.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())?;
     drop(local);
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Request-level protections over the whole router: cross-site request forgery is
 //! refused before any server function runs, and every response carries security
-//! headers (the HTML pages' Content-Security-Policy is set by the shell, with the
-//! per-request nonce Leptos puts on its scripts).
+//! headers. Each request gets a fresh nonce here; Leptos puts the same nonce on its
+//! scripts (see `server::app`), and HTML answers get a Content-Security-Policy naming it.
 
 use axum::{
     extract::{Request, State},
@@ -82,15 +82,27 @@ pub async fn refuse_cross_origin(
     }
 }
 
+/// This request's script nonce, in the request's extensions.
+#[derive(Clone, Debug)]
+pub struct ScriptNonce(pub String);
+
 /// Adds the headers every answer carries.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let is_asset =
         request.uri().path().starts_with("/pkg/") || request.uri().path().starts_with("/favicon");
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(ScriptNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(STRICT_CSP));
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let csp = match HeaderValue::from_str(&page_csp(&nonce)) {
+        Ok(page) if is_html => page,
+        _ => HeaderValue::from_static(STRICT_CSP),
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -2,16 +2,19 @@
 //! `main.rs` so tests can start the very same app on a free port.
 
 use crate::{
+    account::SignInLimiter,
     app::{shell, App},
     axiom::{AxiomClient, RetryPolicy},
-    config::{Backend, Config},
+    config::{AdminAccess, Backend, Config},
     local_axiom,
     secret::Secret,
     security::{self, SameOrigin},
+    sessions::{self, Sessions},
 };
 use axum::{extract::FromRef, middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_sessions::SessionManagerLayer;
 
 /// What every page and server function can reach, through Leptos's context.
 #[derive(Clone, Debug)]
@@ -19,6 +22,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub axiom: AxiomClient,
     pub same_origin: SameOrigin,
+    pub admin_access: AdminAccess,
+    pub sessions: Sessions,
+    pub sign_in_limit: SignInLimiter,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -29,21 +35,32 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// Roster's router: the pages, the server functions and the static assets, behind
 /// the cross-origin check and the security headers.
-pub fn app(state: AppState) -> Router {
+pub fn app(state: AppState, sessions: SessionManagerLayer<sessions::Store>) -> Router {
     let routes = generate_route_list(App);
     let same_origin = state.same_origin.clone();
     Router::new()
-        .leptos_routes(&state, routes, {
+        .leptos_routes_with_context(&state, routes, use_request_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(sessions)
         .layer(middleware::from_fn_with_state(
             same_origin,
             security::refuse_cross_origin,
         ))
         .layer(middleware::from_fn(security::security_headers))
+}
+
+/// Puts the nonce the security layer chose for this request on Leptos's scripts, so
+/// the page's Content-Security-Policy header and its scripts agree.
+fn use_request_nonce() {
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<security::ScriptNonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 /// The Axiom client for the configured backend. For the local backend, the embedded
@@ -77,4 +94,45 @@ pub async fn connect_axiom(
             Ok((client, Some((running, options))))
         }
     }
+}
+
+/// Everything `roster` serves, from its configuration: the Axiom connection (and the
+/// local Axiom it may start), the session store, and the router.
+pub async fn build(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> Result<(Router, Option<(local_axiom::Running, local_axiom::Options)>), String> {
+    let (axiom, local) = connect_axiom(config).await.map_err(|e| e.to_string())?;
+    let router = assemble(config, leptos_options, axiom).await?;
+    Ok((router, local))
+}
+
+/// The router for a given Axiom client: the sessions and state around it.
+pub async fn assemble(
+    config: &Config,
+    leptos_options: LeptosOptions,
+    axiom: AxiomClient,
+) -> Result<Router, String> {
+    let cipher = sessions::PatCipher::load(
+        config.sessions.key.as_ref(),
+        &config.data_dir.join("session.key"),
+    )?;
+    let store = sessions::Store::open(&config.sessions, &config.data_dir).await?;
+    let state = AppState {
+        leptos_options,
+        axiom,
+        same_origin: SameOrigin {
+            public_origin: config.public_origin.clone(),
+        },
+        admin_access: config.admin_access,
+        sessions: Sessions {
+            cipher,
+            lifetime_secs: u64::from(config.sessions.lifetime_minutes) * 60,
+        },
+        sign_in_limit: SignInLimiter::new(
+            config.sessions.sign_in_attempts_per_minute as usize,
+            std::time::Duration::from_secs(60),
+        ),
+    };
+    Ok(app(state, sessions::layer(store, &config.sessions)))
 }

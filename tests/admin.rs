@@ -4,14 +4,13 @@
 mod common;
 
 use common::*;
-use leptos::prelude::{provide_context, LeptosOptions, Owner};
+use leptos::prelude::{provide_context, Owner};
 use roster::{
     admin::{self, Notice, Outcome, UsersAdmin},
     axiom::Credential,
     directory::UserQuery,
     errors::AppError,
     local_axiom::{FULL_ACCESS_TOKEN, READ_ONLY_TOKEN},
-    server::AppState,
     validation::InvalidInput,
 };
 
@@ -132,11 +131,7 @@ async fn server_functions_answer_with_outcomes() {
     let axiom = local_axiom().await;
     let owner = Owner::new();
     owner.set();
-    provide_context(AppState {
-        leptos_options: LeptosOptions::builder().output_name("roster").build(),
-        axiom: client_for(&axiom.running.base_url(), FULL_ACCESS_TOKEN),
-        same_origin: Default::default(),
-    });
+    provide_context(app_state(&axiom));
 
     let created = admin::create_user(
         "Hedy".into(),
@@ -159,7 +154,7 @@ async fn server_functions_answer_with_outcomes() {
     .await
     .unwrap();
     assert!(
-        matches!(&again, Outcome::CreateFailed { error: AppError::Axiom(_), echo } if echo.email == "HEDY@example.com"),
+        matches!(&again, Outcome::FormFailed { error: AppError::Axiom(_), echo } if echo.email == "HEDY@example.com"),
         "{again:?}"
     );
 

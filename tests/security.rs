@@ -30,7 +30,8 @@ async fn post_delete(base: &str, id: &str, extra: &[(&str, String)]) -> StatusCo
 #[tokio::test]
 async fn cross_origin_posts_never_reach_a_server_function() {
     let axiom = local_axiom().await;
-    let base = roster_for(&axiom).await;
+    let roster = roster_for(&axiom).await;
+    let base = roster.base.clone();
     let id = alan(&axiom).await.unwrap();
     let host = base.trim_start_matches("http://").to_owned();
 
@@ -67,7 +68,8 @@ async fn cross_origin_posts_never_reach_a_server_function() {
 #[tokio::test]
 async fn every_answer_carries_the_security_headers() {
     let axiom = local_axiom().await;
-    let base = roster_for(&axiom).await;
+    let roster = roster_for(&axiom).await;
+    let base = roster.base.clone();
     let page = reqwest::get(format!("{base}/")).await.unwrap();
     let headers = page.headers().clone();
     let body = page.text().await.unwrap();

@@ -5,16 +5,19 @@ import AxeBuilder from "@axe-core/playwright";
  * Every test fails if the browser logs an error or throws: a broken wasm, a failed
  * hydration or a bad request shows up here even when the page looks right.
  */
-export const test = base.extend<{ consoleErrors: string[] }>({
+export const test = base.extend<{ consoleErrors: string[]; allowedConsoleErrors: RegExp[] }>({
+  // A test that expects a refusal (a 403 page, say) names the messages it expects.
+  allowedConsoleErrors: [[], { option: true }],
   consoleErrors: [
-    async ({ page }, use) => {
+    async ({ page, allowedConsoleErrors }, use) => {
       const errors: string[] = [];
       page.on("console", (msg) => {
         if (msg.type() === "error") errors.push(`${msg.text()} (${msg.location().url})`);
       });
       page.on("pageerror", (err) => errors.push(String(err)));
       await use(errors);
-      expect(errors, "browser console errors").toEqual([]);
+      const unexpected = errors.filter((e) => !allowedConsoleErrors.some((allowed) => allowed.test(e)));
+      expect(unexpected, "browser console errors").toEqual([]);
     },
     { auto: true },
   ],
@@ -34,6 +37,9 @@ export function uniquePerson(first: string) {
 }
 
 export const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
+
+/** The header's account area: "Signed in as …" and "Sign out", or "Sign in". */
+export const accountMenu = (page: Page) => page.getByRole("navigation", { name: "Account" });
 
 /** Invites someone through the hydrated create dialog and waits for the result. */
 export async function inviteThroughDialog(page: Page, person: { name: string; email: string }, role = "User") {

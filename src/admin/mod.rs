@@ -10,7 +10,7 @@ mod service;
 
 pub use outcome::{FormEcho, Notice, Outcome};
 #[cfg(feature = "ssr")]
-pub use service::UsersAdmin;
+pub use service::{return_to, UsersAdmin};
 
 use crate::{
     axiom::{RoleRef, User},
@@ -22,20 +22,20 @@ use leptos::prelude::*;
 /// One page of the users table for a search, filter, sort and page.
 #[server(prefix = "/api", endpoint = "list_users")]
 pub async fn list_users(query: UserQuery) -> Result<UsersPage, AppError> {
-    admin().users_page(&query).await
+    admin().await?.users_page(&query).await
 }
 
 /// One user, for `/users/:id`.
 #[server(prefix = "/api", endpoint = "get_user")]
 pub async fn get_user(id: String) -> Result<User, AppError> {
-    admin().user(&id).await
+    admin().await?.user(&id).await
 }
 
 /// The roles an admin may grant here: the built-in ones but owner, and the custom roles
 /// when the token may read them.
 #[server(prefix = "/api", endpoint = "role_options")]
 pub async fn role_options() -> Result<Vec<RoleRef>, AppError> {
-    Ok(admin().role_options().await)
+    Ok(admin().await?.role_options().await)
 }
 
 /// Invites a user. `back` is the page to return to after a plain form post.
@@ -49,14 +49,17 @@ pub async fn create_user(
     role: String,
     back: String,
 ) -> Result<Outcome, AppError> {
-    let outcome = match admin().create(&name, &email, &role).await {
-        Ok(user) => Outcome::Done(Notice::Invited {
-            name: user.name,
-            email: user.email,
-        }),
-        Err(error) => Outcome::CreateFailed {
-            error,
-            echo: FormEcho { name, email, role },
+    let outcome = match admin().await {
+        Err(error) => Outcome::Failed(error),
+        Ok(admin) => match admin.create(&name, &email, &role).await {
+            Ok(user) => Outcome::Done(Notice::Invited {
+                name: user.name,
+                email: user.email,
+            }),
+            Err(error) => Outcome::FormFailed {
+                error,
+                echo: FormEcho { name, email, role },
+            },
         },
     };
     service::return_to(&back, &outcome).await;
@@ -75,7 +78,7 @@ pub async fn change_role(
         // The hydrated page asks before it posts; a plain form gets a confirming form.
         Outcome::ConfirmAdmin { id }
     } else {
-        match admin().change_role(&id, &role).await {
+        match async { admin().await?.change_role(&id, &role).await }.await {
             Ok(user) => Outcome::Done(Notice::RoleChanged {
                 name: user.name,
                 role: user.role.name,
@@ -90,7 +93,7 @@ pub async fn change_role(
 /// Removes a user from the org. A user Axiom no longer knows counts as removed.
 #[server(prefix = "/api", endpoint = "delete_user")]
 pub async fn delete_user(id: String, back: String) -> Result<Outcome, AppError> {
-    let outcome = match admin().delete(&id).await {
+    let outcome = match async { admin().await?.delete(&id).await }.await {
         Ok(notice) => Outcome::Done(notice),
         Err(error) => Outcome::Failed(error),
     };
@@ -103,7 +106,16 @@ pub async fn delete_user(id: String, back: String) -> Result<Outcome, AppError> 
     Ok(outcome)
 }
 
+/// The users admin, once `ADMIN_ACCESS` allows this request to manage users.
 #[cfg(feature = "ssr")]
-fn admin() -> UsersAdmin {
-    UsersAdmin::new(expect_context::<crate::server::AppState>().axiom)
+async fn admin() -> Result<UsersAdmin, AppError> {
+    let state = expect_context::<crate::server::AppState>();
+    if let Err(refusal) = crate::account::authorize_admin(&state).await {
+        // The answer (page or server function) is a refusal: say so in the status too.
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::FORBIDDEN);
+        }
+        return Err(refusal);
+    }
+    Ok(UsersAdmin::new(state.axiom))
 }

@@ -23,6 +23,13 @@ pub enum Notice {
     },
     /// Axiom no longer knew the user: someone removed them first.
     AlreadyRemoved,
+    SignedIn {
+        name: String,
+    },
+    SignedOut,
+    Renamed {
+        name: String,
+    },
 }
 
 impl fmt::Display for Notice {
@@ -36,6 +43,9 @@ impl fmt::Display for Notice {
             Self::AlreadyRemoved => {
                 f.write_str("That user was already removed from the organization.")
             }
+            Self::SignedIn { name } => write!(f, "Signed in as {name}."),
+            Self::SignedOut => f.write_str("You are signed out."),
+            Self::Renamed { name } => write!(f, "Your name is now {name}."),
         }
     }
 }
@@ -53,8 +63,8 @@ pub struct FormEcho {
 pub enum Outcome {
     Done(Notice),
     Failed(AppError),
-    /// The create form failed: reopen it with what was typed and why.
-    CreateFailed {
+    /// A form failed (create, rename): show it again with what was typed and why.
+    FormFailed {
         error: AppError,
         echo: FormEcho,
     },
@@ -87,7 +97,7 @@ mod tests {
 
     #[test]
     fn outcomes_round_trip_through_the_url() {
-        let outcome = Outcome::CreateFailed {
+        let outcome = Outcome::FormFailed {
             error: AppError::LastOwner,
             echo: FormEcho {
                 name: "Hedy & co".into(),

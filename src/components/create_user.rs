@@ -56,7 +56,7 @@ pub fn CreateUser(
             close(dialog);
             status.set(Some(Status::Done(notice)));
         }
-        Some(Ok(Outcome::CreateFailed { error, .. })) | Some(Err(error)) => {
+        Some(Ok(Outcome::FormFailed { error, .. })) | Some(Err(error)) => {
             match error.field_errors() {
                 Some(fields) => field_errors.set(fields.clone()),
                 None => form_error.set(Some(error.to_string())),

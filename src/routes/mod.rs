@@ -1,7 +1,11 @@
 //! One module per page.
 
+mod login;
+mod profile;
 mod user;
-mod users;
+pub(crate) mod users;
 
+pub use login::LoginPage;
+pub use profile::ProfilePage;
 pub use user::UserPage;
 pub use users::UsersPage;

@@ -7,6 +7,7 @@ use crate::{
         RoleForm, Status, StatusRegion,
     },
     directory::encode,
+    routes::users::AccessDenied,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -78,6 +79,11 @@ pub fn UserPage() -> impl IntoView {
                             }
                             .into_any()
                         }
+                        Err(error) if error.is_access_denied() => view! {
+                            <h1 id="user-heading">"User not available"</h1>
+                            <AccessDenied error />
+                        }
+                        .into_any(),
                         Err(error) => view! {
                             <h1 id="user-heading">"User not available"</h1>
                             <div class="banner error" role="alert">

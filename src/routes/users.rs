@@ -7,6 +7,7 @@ use crate::{
         list_users, role_options, ChangeRole, CreateUser as CreateUserFn, DeleteUser, FormEcho,
         Outcome,
     },
+    app::Account,
     axiom::{RoleRef, BUILTIN_ROLES},
     components::{
         report_role_changes, ConfirmAdminDialog, CreateUser, DeleteButton, DeleteDialog,
@@ -39,6 +40,7 @@ struct OpenFromUrl {
 pub fn UsersPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserQuery::from_params(|key| p.get(key))));
+    let account = expect_context::<Account>();
 
     let create = ServerAction::<CreateUserFn>::new();
     let change_role = ServerAction::<ChangeRole>::new();
@@ -62,7 +64,7 @@ pub fn UsersPage() -> impl IntoView {
     let initial_status = match outcome {
         Some(Outcome::Done(notice)) => Some(Status::Done(notice)),
         Some(Outcome::Failed(error)) => Some(Status::Failed(error)),
-        Some(Outcome::CreateFailed { error, echo }) => {
+        Some(Outcome::FormFailed { error, echo }) => {
             from_url.create_failed = Some((echo, error));
             None
         }
@@ -116,6 +118,8 @@ pub fn UsersPage() -> impl IntoView {
             >
                 {move || Suspend::new(async move {
                     let roles = roles.await.unwrap_or_default();
+                    // Known before the table renders, so the person's own row is marked.
+                    let _ = account.me.await;
                     match page.await {
                         Ok(page) => {
                             let url = from_url.get_value();
@@ -125,7 +129,7 @@ pub fn UsersPage() -> impl IntoView {
                                 pending_delete.user.set(to_delete.clone());
                             }
                             view! {
-                                <UsersTable page query=query.get_untracked() roles actions=(change_role, pending_delete, status) />
+                                <UsersTable page query=query.get_untracked() roles actions=(change_role, pending_delete, status) me=account.my_id() />
                                 <DeleteDialog pending=pending_delete open=to_delete.is_some() back=back() status action=delete />
                                 {confirm_admin.map(|user| view! { <ConfirmAdminDialog user back=back() /> })}
                             }
@@ -221,6 +225,8 @@ fn UsersTable(
         PendingDelete,
         RwSignal<Option<Status>>,
     ),
+    /// The signed-in person's id, to mark their row.
+    me: Option<String>,
 ) -> impl IntoView {
     let (change_role, pending_delete, status) = actions;
     let summary = if page.matching == page.total {
@@ -306,9 +312,13 @@ fn UsersTable(
                         .into_iter()
                         .map(|user| {
                             let href = format!("/users/{}", crate::directory::encode(&user.id));
+                            let mine = me.as_deref() == Some(user.id.as_str());
                             view! {
-                                <tr>
-                                    <td data-label="Name"><a href=href>{user.name.clone()}</a></td>
+                                <tr class:mine=mine>
+                                    <td data-label="Name">
+                                        <a href=href>{user.name.clone()}</a>
+                                        {mine.then(|| view! { <span class="badge">"You"</span> })}
+                                    </td>
                                     <td data-label="Email">{user.email.clone()}</td>
                                     <td data-label="Role">{user.role.name.clone()}</td>
                                     <td class="row-actions">
@@ -334,10 +344,30 @@ fn UsersTable(
 /// When the list cannot be loaded: the reason in plain words and a way to retry.
 #[component]
 fn LoadError(error: AppError, query: UserQuery) -> impl IntoView {
+    if error.is_access_denied() {
+        return view! { <AccessDenied error /> }.into_any();
+    }
     view! {
         <div class="banner error" role="alert">
             <p>"The users could not be loaded. " {error.to_string()}</p>
             <a href=format!("/{}", query.to_query_string()) rel="external">"Try again"</a>
+        </div>
+    }
+    .into_any()
+}
+
+/// The 403 page of `ADMIN_ACCESS=signed-in-admins`.
+#[component]
+pub fn AccessDenied(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::FORBIDDEN);
+    }
+    let sign_in = matches!(error, AppError::SignInRequired);
+    view! {
+        <div class="banner error" role="alert">
+            <p>{error.to_string()}</p>
+            {sign_in.then(|| view! { <a href="/login?next=/">"Sign in"</a> })}
         </div>
     }
 }

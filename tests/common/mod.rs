@@ -57,25 +57,68 @@ pub const OWNER_PAT: &str = "xapt-local-ada-owner";
 pub const ADMIN_PAT: &str = "xapt-local-grace-admin";
 pub const USER_PAT: &str = "xapt-local-alan-user";
 
-/// Roster itself, on a free loopback port, in front of `axiom`.
-pub async fn roster_for(axiom: &LocalAxiom) -> String {
+/// Roster itself, on a free loopback port, in front of `axiom`, configured by `vars`
+/// (as environment variables would), with its own data folder.
+pub struct Roster {
+    pub base: String,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn roster_with(axiom: &LocalAxiom, vars: &[(&str, &str)]) -> Roster {
     use leptos::prelude::LeptosOptions;
-    let state = roster::server::AppState {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_string_lossy().into_owned();
+    let mut all: Vec<(String, String)> = vec![("ROSTER_DATA_DIR".into(), data_dir)];
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let config = roster::config::Config::from_lookup(|name| {
+        all.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    })
+    .expect("a valid test configuration");
+    let axiom_client = client_for(
+        &axiom.running.base_url(),
+        roster::local_axiom::FULL_ACCESS_TOKEN,
+    );
+    let options = LeptosOptions::builder().output_name("roster").build();
+    let router = roster::server::assemble(&config, options, axiom_client)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind(LOOPBACK_ANY_PORT)
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    Roster {
+        base: format!("http://{addr}"),
+        dir,
+    }
+}
+
+pub async fn roster_for(axiom: &LocalAxiom) -> Roster {
+    roster_with(axiom, &[]).await
+}
+
+/// App state for calling server functions directly, in Leptos's context.
+pub fn app_state(axiom: &LocalAxiom) -> roster::server::AppState {
+    use leptos::prelude::LeptosOptions;
+    roster::server::AppState {
         leptos_options: LeptosOptions::builder().output_name("roster").build(),
         axiom: client_for(
             &axiom.running.base_url(),
             roster::local_axiom::FULL_ACCESS_TOKEN,
         ),
         same_origin: Default::default(),
-    };
-    let listener = tokio::net::TcpListener::bind(LOOPBACK_ANY_PORT)
-        .await
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, roster::server::app(state))
-            .await
-            .unwrap()
-    });
-    format!("http://{addr}")
+        admin_access: Default::default(),
+        sessions: roster::sessions::Sessions {
+            cipher: roster::sessions::PatCipher::new(&[1; 32]),
+            lifetime_secs: 3600,
+        },
+        sign_in_limit: Default::default(),
+    }
 }
