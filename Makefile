@@ -26,7 +26,7 @@ dev: tools
 	cargo leptos watch
 
 ## test: formatting, clippy (ssr and hydrate), Rust tests, Playwright in Chromium
-test: test-tools lint unit build e2e
+test: test-tools lint build unit e2e
 
 ## lint: rustfmt and clippy with warnings as errors, for the server and the browser
 lint: tools

@@ -122,3 +122,68 @@ pub fn app_state(axiom: &LocalAxiom) -> roster::server::AppState {
         sign_in_limit: Default::default(),
     }
 }
+
+/// A browser-like client for Roster that keeps the session cookie by hand (the cookie
+/// is `Secure`, which cookie jars will not send over plain HTTP).
+pub struct Browser {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: Option<String>,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.to_owned(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookie: None,
+        }
+    }
+
+    fn remember(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            if let Some(pair) = value.split(';').next() {
+                if pair.starts_with("roster_session=") {
+                    let removed = value.contains("Max-Age=0") || pair == "roster_session=";
+                    self.cookie = (!removed).then(|| pair.to_owned());
+                }
+            }
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(reqwest::header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        self.remember(&response);
+        response
+    }
+
+    /// Posts a form to a server function as the hydrated page does (JSON answer).
+    pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}/api/{function}", self.base))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::ORIGIN, &self.base)
+            .form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(reqwest::header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        self.remember(&response);
+        response
+    }
+
+    pub async fn sign_in(&mut self, pat: &str) -> String {
+        let response = self.call("sign_in", &[("token", pat), ("next", "/")]).await;
+        assert!(response.status().is_success(), "{}", response.status());
+        response.text().await.unwrap()
+    }
+}
