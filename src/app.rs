@@ -53,11 +53,6 @@ impl Account {
     pub fn changed(&self) {
         self.version.update(|v| *v += 1);
     }
-
-    /// The signed-in person's id, once known.
-    pub fn my_id(&self) -> Option<String> {
-        self.me.get().and_then(|me| me.ok().flatten()).map(|u| u.id)
-    }
 }
 
 #[component]

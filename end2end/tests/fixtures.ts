@@ -38,6 +38,16 @@ export function uniquePerson(first: string) {
 
 export const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
 
+/**
+ * Types into the search box and waits until the table shows exactly the one match, so
+ * later clicks hit the filtered table, not the one it replaces.
+ */
+export async function searchFor(page: Page, text: string) {
+  await page.getByLabel("Search").fill(text);
+  await expect(page).toHaveURL((url) => url.searchParams.get("q") === text);
+  await expect(usersTable(page).locator("tbody tr")).toHaveCount(1);
+}
+
 /** The header's account area: "Signed in as …" and "Sign out", or "Sign in". */
 export const accountMenu = (page: Page) => page.getByRole("navigation", { name: "Account" });
 

@@ -23,6 +23,10 @@ use leptos_router::{
 };
 use std::time::Duration;
 
+fn loading_users() -> impl IntoView {
+    view! { <p class="loading" role="status">"Loading users…"</p> }
+}
+
 /// How long typing must pause before the table follows the search box.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
@@ -87,6 +91,44 @@ pub fn UsersPage() -> impl IntoView {
     let updating = RwSignal::new(false);
     let back = move || format!("/{}", query.get_untracked().to_query_string());
 
+    let table = move || {
+        Suspend::new(async move {
+            let roles = roles.await.unwrap_or_default();
+            // Known before the table renders, so the person's own row is marked.
+            let me = account.me.await.ok().flatten().map(|user| user.id);
+            match page.await {
+                Ok(page) => {
+                    let url = from_url.get_value();
+                    let to_delete = url
+                        .delete
+                        .as_ref()
+                        .and_then(|id| page.rows.iter().find(|u| &u.id == id).cloned());
+                    let confirm_admin = url
+                        .confirm_admin
+                        .as_ref()
+                        .and_then(|id| page.rows.iter().find(|u| &u.id == id).cloned());
+                    if to_delete.is_some() {
+                        pending_delete.user.set(to_delete.clone());
+                    }
+                    view! {
+                                    <UsersTable page query=query.get_untracked() roles actions=(change_role, pending_delete, status) me=me.clone() />
+                                    <DeleteDialog pending=pending_delete open=to_delete.is_some() back=back() status action=delete />
+                                    {confirm_admin.map(|user| view! { <ConfirmAdminDialog user back=back() /> })}
+                                }
+                                .into_any()
+                }
+                Err(error) => view! { <LoadError error query=query.get_untracked() /> }.into_any(),
+            }
+        })
+    };
+    // The pending flag only matters in the browser; on the server, Transition's
+    // isomorphic effect would set it from another task while the page renders.
+    #[cfg(not(feature = "ssr"))]
+    let users_table =
+        view! { <Transition fallback=loading_users set_pending=updating>{table}</Transition> };
+    #[cfg(feature = "ssr")]
+    let users_table = view! { <Transition fallback=loading_users>{table}</Transition> };
+
     view! {
         <section class="page" aria-labelledby="users-heading">
             <header class="page-header">
@@ -111,34 +153,8 @@ pub fn UsersPage() -> impl IntoView {
             </header>
             <StatusRegion status />
             <SearchForm query />
-            <p class="updating" aria-hidden="true" class:visible=move || updating.get()>"Updating…"</p>
-            <Transition
-                fallback=|| view! { <p class="loading" role="status">"Loading users…"</p> }
-                set_pending=updating
-            >
-                {move || Suspend::new(async move {
-                    let roles = roles.await.unwrap_or_default();
-                    // Known before the table renders, so the person's own row is marked.
-                    let _ = account.me.await;
-                    match page.await {
-                        Ok(page) => {
-                            let url = from_url.get_value();
-                            let to_delete = url.delete.as_ref().and_then(|id| page.rows.iter().find(|u| &u.id == id).cloned());
-                            let confirm_admin = url.confirm_admin.as_ref().and_then(|id| page.rows.iter().find(|u| &u.id == id).cloned());
-                            if to_delete.is_some() {
-                                pending_delete.user.set(to_delete.clone());
-                            }
-                            view! {
-                                <UsersTable page query=query.get_untracked() roles actions=(change_role, pending_delete, status) me=account.my_id() />
-                                <DeleteDialog pending=pending_delete open=to_delete.is_some() back=back() status action=delete />
-                                {confirm_admin.map(|user| view! { <ConfirmAdminDialog user back=back() /> })}
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <LoadError error query=query.get_untracked() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <p class="updating" aria-hidden="true" class:visible=move || updating.try_get().unwrap_or(false)>"Updating…"</p>
+            {users_table}
         </section>
     }
 }
