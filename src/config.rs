@@ -19,6 +19,9 @@ pub struct Config {
     pub admin_access: AdminAccess,
     /// Sessions: where they live, how long they last, how the cookie is set.
     pub sessions: SessionConfig,
+    /// `USER_CACHE_SECONDS` (default 10; 0 turns it off): how long the org's user list
+    /// is reused before it is fetched again.
+    pub user_cache_seconds: u32,
 }
 
 /// `ADMIN_ACCESS`: who may see and change the org's users.
@@ -226,6 +229,14 @@ impl Config {
             sign_in_attempts_per_minute: positive("SIGN_IN_ATTEMPTS_PER_MINUTE", 5)?,
         };
 
+        let user_cache_seconds = match get("USER_CACHE_SECONDS") {
+            None => 10,
+            Some(raw) => raw.trim().parse().map_err(|_| ConfigError {
+                variable: "USER_CACHE_SECONDS",
+                problem: format!("{raw:?} is not a whole number of seconds"),
+            })?,
+        };
+
         Ok(Self {
             site_addr,
             backend,
@@ -233,6 +244,7 @@ impl Config {
             public_origin,
             admin_access,
             sessions,
+            user_cache_seconds,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::{
     account::SignInLimiter,
+    admin::{UserListCache, UsersAdmin},
     app::{shell, App},
     axiom::{AxiomClient, RetryPolicy},
     config::{AdminAccess, Backend, Config},
@@ -14,6 +15,7 @@ use crate::{
 use axum::{extract::FromRef, middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
 use tower_sessions::SessionManagerLayer;
 
 /// What every page and server function can reach, through Leptos's context.
@@ -25,6 +27,8 @@ pub struct AppState {
     pub admin_access: AdminAccess,
     pub sessions: Sessions,
     pub sign_in_limit: SignInLimiter,
+    /// The org's user list, shared by every request for a few seconds.
+    pub users_cache: Arc<UserListCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -39,6 +43,8 @@ pub fn app(state: AppState, sessions: SessionManagerLayer<sessions::Store>) -> R
     let routes = generate_route_list(App);
     let same_origin = state.same_origin.clone();
     Router::new()
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(readiness))
         .leptos_routes_with_context(&state, routes, use_request_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -51,6 +57,24 @@ pub fn app(state: AppState, sessions: SessionManagerLayer<sessions::Store>) -> R
             security::refuse_cross_origin,
         ))
         .layer(middleware::from_fn(security::security_headers))
+}
+
+/// `GET /readyz`: whether Axiom answers and accepts Roster's token. It reads through
+/// the user-list cache, so probes add no load beyond one fetch per cache period.
+async fn readiness(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, String) {
+    let admin = UsersAdmin::new(state.axiom, state.users_cache);
+    match admin.users().await {
+        Ok(users) => (
+            axum::http::StatusCode::OK,
+            format!("ready: {} users\n", users.len()),
+        ),
+        Err(error) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {error}\n"),
+        ),
+    }
 }
 
 /// Puts the nonce the security layer chose for this request on Leptos's scripts, so
@@ -133,6 +157,9 @@ pub async fn assemble(
             config.sessions.sign_in_attempts_per_minute as usize,
             std::time::Duration::from_secs(60),
         ),
+        users_cache: Arc::new(UserListCache::new(std::time::Duration::from_secs(
+            config.user_cache_seconds.into(),
+        ))),
     };
     Ok(app(state, sessions::layer(store, &config.sessions)))
 }

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use leptos::prelude::{provide_context, Owner};
 use roster::{
-    admin::{self, Notice, Outcome, UsersAdmin},
+    admin::{self, Notice, Outcome, UserListCache, UsersAdmin},
     axiom::Credential,
     directory::UserQuery,
     errors::AppError,
@@ -15,7 +15,11 @@ use roster::{
 };
 
 fn admin_for(axiom: &LocalAxiom, token: &str) -> UsersAdmin {
-    UsersAdmin::new(client_for(&axiom.running.base_url(), token))
+    let cache = UserListCache::new(std::time::Duration::from_secs(10));
+    UsersAdmin::new(
+        client_for(&axiom.running.base_url(), token),
+        std::sync::Arc::new(cache),
+    )
 }
 
 async fn user_id(axiom: &LocalAxiom, email: &str) -> String {

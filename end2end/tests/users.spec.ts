@@ -43,3 +43,11 @@ test.describe("without JavaScript", () => {
     await expect(usersTable(page).getByRole("link", { name: "Ada Lovelace" })).toBeVisible();
   });
 });
+
+test("Refresh fetches the list again and says so", async ({ page }) => {
+  await page.goto("/?q=example.com");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "The list is fresh from Axiom." })).toBeVisible();
+  await expect(usersTable(page).locator("tbody tr")).toHaveCount(10);
+});

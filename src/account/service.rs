@@ -134,6 +134,8 @@ pub async fn rename(name: &str) -> Result<User, AppError> {
         .rename_self(&pat, &user.id, name.as_str())
         .await?;
     state.sessions.update_user(&session, renamed.clone()).await;
+    // The users table shows the new name at once.
+    state.users_cache.upsert(&renamed);
     Ok(renamed)
 }
 

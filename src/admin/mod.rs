@@ -4,10 +4,14 @@
 //! Every form here also works without JavaScript: a plain form post gets a redirect
 //! back to the page it came from, with the outcome in the URL (see `outcome`).
 
+#[cfg(feature = "ssr")]
+mod cache;
 mod outcome;
 #[cfg(feature = "ssr")]
 mod service;
 
+#[cfg(feature = "ssr")]
+pub use cache::UserListCache;
 pub use outcome::{FormEcho, Notice, Outcome};
 #[cfg(feature = "ssr")]
 pub use service::{return_to, UsersAdmin};
@@ -36,6 +40,20 @@ pub async fn get_user(id: String) -> Result<User, AppError> {
 #[server(prefix = "/api", endpoint = "role_options")]
 pub async fn role_options() -> Result<Vec<RoleRef>, AppError> {
     Ok(admin().await?.role_options().await)
+}
+
+/// Reloads the user list from Axiom (the "Refresh" button).
+#[server(prefix = "/api", endpoint = "refresh_users")]
+pub async fn refresh_users(back: String) -> Result<Outcome, AppError> {
+    let outcome = match admin().await {
+        Ok(admin) => {
+            admin.refresh();
+            Outcome::Done(Notice::Refreshed)
+        }
+        Err(error) => Outcome::Failed(error),
+    };
+    service::return_to(&back, &outcome).await;
+    Ok(outcome)
 }
 
 /// Invites a user. `back` is the page to return to after a plain form post.
@@ -117,5 +135,5 @@ async fn admin() -> Result<UsersAdmin, AppError> {
         }
         return Err(refusal);
     }
-    Ok(UsersAdmin::new(state.axiom))
+    Ok(UsersAdmin::new(state.axiom, state.users_cache))
 }

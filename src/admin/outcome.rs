@@ -23,6 +23,8 @@ pub enum Notice {
     },
     /// Axiom no longer knew the user: someone removed them first.
     AlreadyRemoved,
+    /// The list was fetched afresh from Axiom.
+    Refreshed,
     SignedIn {
         name: String,
     },
@@ -44,6 +46,7 @@ impl fmt::Display for Notice {
                 f.write_str("That user was already removed from the organization.")
             }
             Self::SignedIn { name } => write!(f, "Signed in as {name}."),
+            Self::Refreshed => f.write_str("The list is fresh from Axiom."),
             Self::SignedOut => f.write_str("You are signed out."),
             Self::Renamed { name } => write!(f, "Your name is now {name}."),
         }

@@ -1,7 +1,7 @@
 //! The rules of managing users, in plain Rust over the Axiom client: validation before
 //! anything is sent, the last owner kept, roles limited to those on offer.
 
-use super::{Notice, Outcome};
+use super::{cache::UserListCache, Notice, Outcome};
 use crate::{
     axiom::{
         builtin_role_name, AxiomClient, AxiomError, CreateUserRequest, Credential, RoleRef, User,
@@ -11,20 +11,33 @@ use crate::{
     errors::AppError,
     validation::{FieldErrors, InvalidInput, NewUser},
 };
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct UsersAdmin {
     axiom: AxiomClient,
+    cache: Arc<UserListCache>,
 }
 
 impl UsersAdmin {
-    pub fn new(axiom: AxiomClient) -> Self {
-        Self { axiom }
+    pub fn new(axiom: AxiomClient, cache: Arc<UserListCache>) -> Self {
+        Self { axiom, cache }
+    }
+
+    /// The whole org, from the short-lived shared cache.
+    pub async fn users(&self) -> Result<Arc<Vec<User>>, AxiomError> {
+        self.cache
+            .get(|| self.axiom.list_users(Credential::ApiToken))
+            .await
     }
 
     pub async fn users_page(&self, query: &UserQuery) -> Result<UsersPage, AppError> {
-        let users = self.axiom.list_users(Credential::ApiToken).await?;
-        Ok(directory::apply(&users, query))
+        Ok(directory::apply(&self.users().await?, query))
+    }
+
+    /// Drops the cached list, so the next page shows Axiom's current one.
+    pub fn refresh(&self) {
+        self.cache.invalidate();
     }
 
     pub async fn user(&self, id: &str) -> Result<User, AppError> {
@@ -72,10 +85,12 @@ impl UsersAdmin {
             email: new_user.email.as_str().to_owned(),
             role: new_user.role_id,
         };
-        Ok(self
+        let user = self
             .axiom
             .create_user(Credential::ApiToken, &request)
-            .await?)
+            .await?;
+        self.cache.upsert(&user);
+        Ok(user)
     }
 
     pub async fn change_role(&self, id: &str, role: &str) -> Result<User, AppError> {
@@ -88,41 +103,55 @@ impl UsersAdmin {
                 ..Default::default()
             }));
         }
-        let users = self.axiom.list_users(Credential::ApiToken).await?;
-        let target = users
-            .iter()
-            .find(|u| u.id == id)
-            .ok_or(AxiomError::NotFound { message: None })?;
-        if target.role.id == OWNER_ROLE {
-            return Err(if count_owners(&users) <= 1 {
-                AppError::LastOwner
-            } else {
-                AppError::OwnerRole
-            });
+        let users = self.users().await?;
+        if let Some(target) = users.iter().find(|u| u.id == id) {
+            if target.role.id == OWNER_ROLE {
+                return Err(if count_owners(&users) <= 1 {
+                    AppError::LastOwner
+                } else {
+                    AppError::OwnerRole
+                });
+            }
         }
-        Ok(self
-            .axiom
-            .update_role(Credential::ApiToken, id, role)
-            .await?)
+        match self.axiom.update_role(Credential::ApiToken, id, role).await {
+            Ok(user) => {
+                self.cache.upsert(&user);
+                Ok(user)
+            }
+            Err(error @ AxiomError::NotFound { .. }) => {
+                self.cache.remove(id);
+                Err(error.into())
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// Removes a user; one Axiom no longer has counts as already removed.
     pub async fn delete(&self, id: &str) -> Result<Notice, AppError> {
-        let users = self.axiom.list_users(Credential::ApiToken).await?;
-        let Some(target) = users.iter().find(|u| u.id == id) else {
-            return Ok(Notice::AlreadyRemoved);
+        let users = self.users().await?;
+        // The cached list may be seconds old, so a user missing from it is still asked
+        // about: Axiom's answer decides.
+        let target = match users.iter().find(|u| u.id == id) {
+            Some(target) => target.clone(),
+            None => match self.axiom.get_user(Credential::ApiToken, id).await {
+                Ok(user) => user,
+                Err(AxiomError::NotFound { .. }) => return Ok(Notice::AlreadyRemoved),
+                Err(e) => return Err(e.into()),
+            },
         };
         if target.role.id == OWNER_ROLE && count_owners(&users) <= 1 {
             return Err(AppError::LastOwner);
         }
-        match self.axiom.remove_user(Credential::ApiToken, id).await {
-            Ok(()) => Ok(Notice::Removed {
-                name: target.name.clone(),
-                email: target.email.clone(),
-            }),
-            Err(AxiomError::NotFound { .. }) => Ok(Notice::AlreadyRemoved),
-            Err(e) => Err(e.into()),
-        }
+        let outcome = match self.axiom.remove_user(Credential::ApiToken, id).await {
+            Ok(()) => Notice::Removed {
+                name: target.name,
+                email: target.email,
+            },
+            Err(AxiomError::NotFound { .. }) => Notice::AlreadyRemoved,
+            Err(e) => return Err(e.into()),
+        };
+        self.cache.remove(id);
+        Ok(outcome)
     }
 }
 

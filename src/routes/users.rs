@@ -5,7 +5,7 @@
 use crate::{
     admin::{
         list_users, role_options, ChangeRole, CreateUser as CreateUserFn, DeleteUser, FormEcho,
-        Outcome,
+        Outcome, RefreshUsers,
     },
     app::Account,
     axiom::{RoleRef, BUILTIN_ROLES},
@@ -49,8 +49,13 @@ pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUserFn>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let delete = ServerAction::<DeleteUser>::new();
-    let changes =
-        move || create.version().get() + change_role.version().get() + delete.version().get();
+    let refresh = ServerAction::<RefreshUsers>::new();
+    let changes = move || {
+        create.version().get()
+            + change_role.version().get()
+            + delete.version().get()
+            + refresh.version().get()
+    };
     let page = Resource::new(
         move || (query.get(), changes()),
         |(query, _)| list_users(query),
@@ -86,6 +91,11 @@ pub fn UsersPage() -> impl IntoView {
     });
     let status = RwSignal::new(initial_status);
     report_role_changes(change_role, status);
+    Effect::new(move |_| {
+        if let Some(Ok(Outcome::Done(notice))) = refresh.value().get() {
+            status.set(Some(Status::Done(notice)));
+        }
+    });
     let pending_delete = PendingDelete::new(None);
     // True while the table shown is being replaced (search, sort, page, or a change).
     let updating = RwSignal::new(false);
@@ -133,6 +143,20 @@ pub fn UsersPage() -> impl IntoView {
         <section class="page" aria-labelledby="users-heading">
             <header class="page-header">
                 <h1 id="users-heading">"Users"</h1>
+                <form
+                    method="post"
+                    action="/api/refresh_users"
+                    class="inline push"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        refresh.dispatch(RefreshUsers { back: back() });
+                    }
+                >
+                    <input type="hidden" name="back" value=back() />
+                    <button type="submit" class="secondary" title="Fetch the list from Axiom again">
+                        "Refresh"
+                    </button>
+                </form>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let roles = roles.await.unwrap_or_default();

@@ -65,6 +65,18 @@ pub struct Roster {
 }
 
 pub async fn roster_with(axiom: &LocalAxiom, vars: &[(&str, &str)]) -> Roster {
+    let client = client_for(
+        &axiom.running.base_url(),
+        roster::local_axiom::FULL_ACCESS_TOKEN,
+    );
+    roster_with_client(client, vars).await
+}
+
+/// Roster in front of any Axiom-compatible upstream.
+pub async fn roster_with_client(
+    axiom_client: roster::axiom::AxiomClient,
+    vars: &[(&str, &str)],
+) -> Roster {
     use leptos::prelude::LeptosOptions;
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_string_lossy().into_owned();
@@ -74,10 +86,6 @@ pub async fn roster_with(axiom: &LocalAxiom, vars: &[(&str, &str)]) -> Roster {
         all.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     })
     .expect("a valid test configuration");
-    let axiom_client = client_for(
-        &axiom.running.base_url(),
-        roster::local_axiom::FULL_ACCESS_TOKEN,
-    );
     let options = LeptosOptions::builder().output_name("roster").build();
     let router = roster::server::assemble(&config, options, axiom_client)
         .await
@@ -120,6 +128,9 @@ pub fn app_state(axiom: &LocalAxiom) -> roster::server::AppState {
             lifetime_secs: 3600,
         },
         sign_in_limit: Default::default(),
+        users_cache: std::sync::Arc::new(roster::admin::UserListCache::new(
+            std::time::Duration::from_secs(10),
+        )),
     }
 }
 
