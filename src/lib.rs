@@ -22,6 +22,8 @@ pub mod config;
 #[cfg(feature = "ssr")]
 pub mod local_axiom;
 #[cfg(feature = "ssr")]
+pub mod request_log;
+#[cfg(feature = "ssr")]
 pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod security;

@@ -7,7 +7,7 @@ use crate::{
     app::{shell, App},
     axiom::{AxiomClient, RetryPolicy},
     config::{AdminAccess, Backend, Config},
-    local_axiom,
+    local_axiom, request_log,
     secret::Secret,
     security::{self, SameOrigin},
     sessions::{self, Sessions},
@@ -57,6 +57,7 @@ pub fn app(state: AppState, sessions: SessionManagerLayer<sessions::Store>) -> R
             security::refuse_cross_origin,
         ))
         .layer(middleware::from_fn(security::security_headers))
+        .layer(middleware::from_fn(request_log::with_request_id))
 }
 
 /// `GET /readyz`: whether Axiom answers and accepts Roster's token. It reads through

@@ -15,14 +15,32 @@ use std::sync::{
 /// A proxy in front of the local Axiom that forwards everything and counts
 /// `GET /v2/users`.
 async fn counting_proxy(axiom: &LocalAxiom) -> (String, Arc<AtomicUsize>) {
+    let (base, calls, _) = recording_proxy(axiom).await;
+    (base, calls)
+}
+
+/// The same, also recording the `x-request-id` of every call.
+async fn recording_proxy(
+    axiom: &LocalAxiom,
+) -> (String, Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<String>>>) {
     let calls = Arc::new(AtomicUsize::new(0));
+    let ids = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen_ids = ids.clone();
     let counter = calls.clone();
     let upstream = axiom.running.base_url();
     let http = reqwest::Client::new();
     let forward = move |request: axum::extract::Request| {
         let (counter, upstream, http) = (counter.clone(), upstream.clone(), http.clone());
+        let seen_ids = seen_ids.clone();
         async move {
             let (parts, body) = request.into_parts();
+            if let Some(id) = parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+            {
+                seen_ids.lock().unwrap().push(id.to_owned());
+            }
             if parts.method == axum::http::Method::GET && parts.uri.path() == "/v2/users" {
                 counter.fetch_add(1, Ordering::SeqCst);
             }
@@ -45,7 +63,7 @@ async fn counting_proxy(axiom: &LocalAxiom) -> (String, Arc<AtomicUsize>) {
         .unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (format!("http://{addr}"), calls)
+    (format!("http://{addr}"), calls, ids)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -144,4 +162,33 @@ async fn health_and_readiness() {
         reason.contains("users|read") && !reason.contains("xaat-revoked"),
         "{reason}"
     );
+}
+
+#[tokio::test]
+async fn one_request_id_follows_a_request_to_axiom() {
+    let axiom = local_axiom().await;
+    let (proxy, _, ids) = recording_proxy(&axiom).await;
+    let roster = roster_with_client(client_for(&proxy, FULL_ACCESS_TOKEN), &[]).await;
+    let answer = reqwest::Client::new()
+        .get(format!("{}/", roster.base))
+        .header("x-request-id", "trace-0001-abcd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["x-request-id"], "trace-0001-abcd");
+    assert!(
+        ids.lock().unwrap().contains(&"trace-0001-abcd".to_owned()),
+        "{:?}",
+        ids.lock().unwrap()
+    );
+
+    // Without one, Roster makes one up and still returns it.
+    let answer = reqwest::get(format!("{}/healthz", roster.base))
+        .await
+        .unwrap();
+    let made = answer.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(made.len(), 16);
 }

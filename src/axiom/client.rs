@@ -252,6 +252,9 @@ impl AxiomClient {
                     request = request.header("x-axiom-org-id", org_id);
                 }
             }
+            if let Some(id) = crate::request_log::current() {
+                request = request.header(crate::request_log::HEADER, id);
+            }
             if let Some(body) = body {
                 request = request.json(body);
             }
