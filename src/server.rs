@@ -31,6 +31,18 @@ pub struct AppState {
     pub users_cache: Arc<UserListCache>,
 }
 
+impl AppState {
+    /// The state from Leptos's context, inside a page render or a server function.
+    /// A render that outlives its request (a resource still loading when the answer
+    /// is complete) finds no context: that is a failed call, not a crash.
+    pub fn from_context() -> Result<Self, crate::errors::AppError> {
+        use_context::<Self>().ok_or_else(|| {
+            tracing::debug!("server function ran without the app's state in context");
+            crate::errors::AppError::Transport
+        })
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

@@ -8,7 +8,6 @@ use crate::{
     server::AppState,
     validation::{FieldErrors, PersonName},
 };
-use leptos::prelude::expect_context;
 use std::{
     collections::HashMap,
     net::{IpAddr, SocketAddr},
@@ -65,12 +64,12 @@ async fn session() -> Option<Session> {
 
 /// The signed-in person and their PAT, if any.
 pub async fn signed_in() -> Option<(User, Secret)> {
-    let state = expect_context::<AppState>();
+    let state = AppState::from_context().ok()?;
     state.sessions.current(&session().await?).await
 }
 
 pub async fn sign_in(token: String) -> Result<User, AppError> {
-    let state = expect_context::<AppState>();
+    let state = AppState::from_context()?;
     let client_ip = leptos_axum::extract::<axum::extract::ConnectInfo<SocketAddr>>()
         .await
         .map(|info| info.0.ip())
@@ -109,14 +108,16 @@ pub async fn sign_in(token: String) -> Result<User, AppError> {
 }
 
 pub async fn sign_out() {
-    let state = expect_context::<AppState>();
+    let Ok(state) = AppState::from_context() else {
+        return;
+    };
     if let Some(session) = session().await {
         state.sessions.sign_out(&session).await;
     }
 }
 
 pub async fn rename(name: &str) -> Result<User, AppError> {
-    let state = expect_context::<AppState>();
+    let state = AppState::from_context()?;
     let session = session().await.ok_or(AppError::SignInRequired)?;
     let (user, pat) = state
         .sessions

@@ -127,7 +127,7 @@ pub async fn delete_user(id: String, back: String) -> Result<Outcome, AppError> 
 /// The users admin, once `ADMIN_ACCESS` allows this request to manage users.
 #[cfg(feature = "ssr")]
 async fn admin() -> Result<UsersAdmin, AppError> {
-    let state = expect_context::<crate::server::AppState>();
+    let state = crate::server::AppState::from_context()?;
     if let Err(refusal) = crate::account::authorize_admin(&state).await {
         // The answer (page or server function) is a refusal: say so in the status too.
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
