@@ -180,7 +180,8 @@ fn cmp_folded(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Percent-encodes a query value.
+/// Percent-encodes everything but RFC 3986's unreserved characters: safe in a query
+/// value and in a path segment alike (an id can never change which endpoint is called).
 pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {

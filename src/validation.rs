@@ -150,6 +150,13 @@ impl NewUser {
     }
 }
 
+/// `raw` if it is a path on this site, never another origin (`//host`, `https://…`,
+/// `/\\host`): the only places Roster redirects to after a form.
+pub fn local_path(raw: &str) -> Option<&str> {
+    let local = raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\');
+    local.then_some(raw)
+}
+
 impl fmt::Display for PersonName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

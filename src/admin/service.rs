@@ -9,7 +9,7 @@ use crate::{
     },
     directory::{self, UserQuery, UsersPage},
     errors::AppError,
-    validation::{FieldErrors, InvalidInput, NewUser},
+    validation::{local_path, FieldErrors, InvalidInput, NewUser},
 };
 use std::sync::Arc;
 
@@ -171,30 +171,21 @@ pub async fn return_to(back: &str, outcome: &Outcome) {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if plain_post {
-        leptos_axum::redirect(&outcome.append_to(local_path(back)));
-    }
-}
-
-/// Only a path on this site may be returned to, never another origin.
-fn local_path(back: &str) -> &str {
-    let local = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\');
-    if local {
-        back
-    } else {
-        "/"
+        leptos_axum::redirect(&outcome.append_to(local_path(back).unwrap_or("/")));
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use crate::validation::local_path;
 
     #[test]
     fn only_local_paths_are_returned_to() {
-        assert_eq!(local_path("/?q=a"), "/?q=a");
-        assert_eq!(local_path("/users/usr_1"), "/users/usr_1");
-        assert_eq!(local_path("//evil.example/"), "/");
-        assert_eq!(local_path("https://evil.example/"), "/");
-        assert_eq!(local_path("/\\evil.example"), "/");
+        let back = |raw| local_path(raw).unwrap_or("/");
+        assert_eq!(back("/?q=a"), "/?q=a");
+        assert_eq!(back("/users/usr_1"), "/users/usr_1");
+        assert_eq!(back("//evil.example/"), "/");
+        assert_eq!(back("https://evil.example/"), "/");
+        assert_eq!(back("/\\evil.example"), "/");
     }
 }

@@ -5,7 +5,7 @@ use super::{
     error::Unavailable, AxiomError, CreateUserRequest, Operation, RenameRequest, RoleWithId,
     UpdateRoleRequest, User,
 };
-use crate::secret::Secret;
+use crate::{directory::encode as encode_segment, secret::Secret};
 use reqwest::{header, Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -371,19 +371,6 @@ fn rate_limit_wait(headers: &header::HeaderMap) -> Option<u64> {
     let reset = number("x-ratelimit-reset")?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
     Some(reset.saturating_sub(now).max(1))
-}
-
-/// Percent-encodes a path segment, so an id can never change which endpoint is called.
-fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

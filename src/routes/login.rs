@@ -1,12 +1,13 @@
 //! `/login`: sign in with an Axiom personal access token.
 
+use crate::validation::local_path;
 use crate::{account::SignIn, admin::Outcome, app::Account, components::submitted_by_cancel};
 use leptos::{html, prelude::*};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Where to go after signing in: a local path only, never another site.
 fn local_next(raw: Option<String>) -> String {
-    raw.filter(|next| next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'))
+    raw.filter(|next| local_path(next).is_some())
         .unwrap_or_else(|| "/".to_owned())
 }
 
