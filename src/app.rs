@@ -4,13 +4,13 @@ use crate::{
     account::{current_user, SignOut},
     axiom::User,
     errors::AppError,
-    routes::{LoginPage, ProfilePage, UserPage, UsersPage},
+    routes::{AuditPage, LoginPage, ProfilePage, UserPage, UsersPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    hooks::use_navigate,
+    hooks::{use_location, use_navigate},
     ParamSegment, SsrMode, StaticSegment,
 };
 
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
             <a class="skip" href="#main">"Skip to content"</a>
             <header class="top">
                 <a class="brand" href="/">"Roster"</a>
+                <Sections />
                 <AccountMenu />
             </header>
             <main id="main">
@@ -85,11 +86,34 @@ pub fn App() -> impl IntoView {
                         view=UserPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("profile") view=ProfilePage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The header's links between the admin pages; the current one is marked for
+/// screen readers and styled to match.
+#[component]
+fn Sections() -> impl IntoView {
+    let location = use_location();
+    let current = move |path: &'static str| {
+        let here = location.pathname.get();
+        let on = if path == "/" {
+            here == "/" || here.starts_with("/users/")
+        } else {
+            here.starts_with(path)
+        };
+        on.then_some("page")
+    };
+    view! {
+        <nav class="sections" aria-label="Sections">
+            <a href="/" aria-current=move || current("/")>"Users"</a>
+            <a href="/audit" aria-current=move || current("/audit")>"Audit trail"</a>
+        </nav>
     }
 }
 

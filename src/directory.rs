@@ -92,11 +92,7 @@ impl UserQuery {
         if self.page > 1 {
             parts.push(format!("page={}", self.page));
         }
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
+        query_string(&parts)
     }
 }
 
@@ -177,6 +173,15 @@ fn cmp_folded(a: &str, b: &str) -> Ordering {
             .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
     } else {
         a.to_lowercase().cmp(&b.to_lowercase())
+    }
+}
+
+/// `?a=1&b=2` from already-encoded `key=value` parts; nothing at all for none.
+pub fn query_string(parts: &[String]) -> String {
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
     }
 }
 

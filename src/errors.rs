@@ -41,6 +41,9 @@ pub enum AppError {
     /// `ADMIN_ACCESS=signed-in-admins` and the signed-in person is not an owner or admin.
     #[error("Only the organization's owners and admins may manage users here.")]
     AdminsOnly,
+    /// The audit trail's database could not be read.
+    #[error("The audit trail could not be read just now. Try again; if it keeps failing, Roster's log says why.")]
+    AuditUnavailable,
     /// The request between the browser and Roster failed (network, bad arguments).
     #[error(
         "Roster's server could not be reached or did not understand the request. \

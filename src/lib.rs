@@ -10,6 +10,7 @@
 pub mod account;
 pub mod admin;
 pub mod app;
+pub mod audit;
 pub mod axiom;
 pub mod components;
 pub mod directory;

@@ -5,6 +5,7 @@ use crate::{
     account::SignInLimiter,
     admin::{UserListCache, UsersAdmin},
     app::{shell, App},
+    audit::{self, AuditLog, AuditQuery},
     axiom::{AxiomClient, RetryPolicy},
     config::{AdminAccess, Backend, Config},
     local_axiom, request_log,
@@ -29,6 +30,8 @@ pub struct AppState {
     pub sign_in_limit: SignInLimiter,
     /// The org's user list, shared by every request for a few seconds.
     pub users_cache: Arc<UserListCache>,
+    /// Who changed what, and every sign-in.
+    pub audit: AuditLog,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ pub fn app(state: AppState, sessions: SessionManagerLayer<sessions::Store>) -> R
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readiness))
+        .route("/audit.csv", axum::routing::get(audit_csv))
         .leptos_routes_with_context(&state, routes, use_request_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -87,6 +91,42 @@ async fn readiness(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             format!("not ready: {error}\n"),
         ),
+    }
+}
+
+/// `GET /audit.csv`: the audit entries the `/audit` page's filters select, every page
+/// of them, as a download; for whoever may manage users.
+async fn audit_csv(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::{http::header, http::StatusCode, response::IntoResponse};
+    let person = state.sessions.current(&session).await.map(|(user, _)| user);
+    if let Err(refusal) = crate::account::may_manage_users(state.admin_access, person.as_ref()) {
+        return (StatusCode::FORBIDDEN, format!("{refusal}\n")).into_response();
+    }
+    let query = AuditQuery::from_params(|key| params.get(key).cloned());
+    match state.audit.matching(&query).await {
+        Ok(entries) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"roster-audit.csv\"",
+                ),
+            ],
+            audit::to_csv(&entries),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the audit trail");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("{}\n", crate::errors::AppError::AuditUnavailable),
+            )
+                .into_response()
+        }
     }
 }
 
@@ -173,6 +213,7 @@ pub async fn assemble(
         users_cache: Arc::new(UserListCache::new(std::time::Duration::from_secs(
             config.user_cache_seconds.into(),
         ))),
+        audit: AuditLog::open(&config.data_dir).await?,
     };
     Ok(app(state, sessions::layer(store, &config.sessions)))
 }

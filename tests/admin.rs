@@ -135,7 +135,7 @@ async fn server_functions_answer_with_outcomes() {
     let axiom = local_axiom().await;
     let owner = Owner::new();
     owner.set();
-    provide_context(app_state(&axiom));
+    provide_context(app_state(&axiom).await);
 
     let created = admin::create_user(
         "Hedy".into(),

@@ -151,6 +151,15 @@ async fn no_answer_and_no_log_line_holds_a_credential() {
             .await,
     )
     .await;
+    // The audit trail, after every kind of entry (a refused sign-in with a PAT-shaped
+    // token among them), as a page, a server function and a download.
+    check("audit page", browser.get("/audit").await).await;
+    check("audit CSV", browser.get("/audit.csv").await).await;
+    check(
+        "audit entries",
+        browser.call("audit_entries", &[("query[page]", "1")]).await,
+    )
+    .await;
     check("sign-out", browser.call("sign_out", &[]).await).await;
 
     // The built browser assets, when there are any (`make build` runs before the tests).

@@ -6,8 +6,10 @@
 mod service;
 
 #[cfg(feature = "ssr")]
-pub use service::{authorize_admin, SignInLimiter};
+pub use service::{may_manage_users, require_admin, signed_in, SignInLimiter};
 
+#[cfg(feature = "ssr")]
+use crate::audit::{Action, Change};
 use crate::{admin::Outcome, axiom::User, errors::AppError};
 use leptos::prelude::*;
 
@@ -21,7 +23,14 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 /// go afterwards (a local path).
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(token: String, next: String) -> Result<Outcome, AppError> {
-    let outcome = match service::sign_in(token).await {
+    let result = service::sign_in(token).await;
+    let change = Change::new(Action::SignIn).by(result.as_ref().ok().cloned());
+    let change = match &result {
+        Ok(user) => change.about_user(user),
+        Err(_) => change,
+    };
+    crate::audit::record(change, result.as_ref().map(|_| ())).await;
+    let outcome = match result {
         Ok(user) => Outcome::Done(crate::admin::Notice::SignedIn { name: user.name }),
         Err(error) => Outcome::Failed(error),
     };
@@ -47,7 +56,19 @@ pub async fn sign_out() -> Result<Outcome, AppError> {
 /// Renames the signed-in person with their own PAT (`PUT /v2/users/{id}`).
 #[server(prefix = "/api", endpoint = "rename_self")]
 pub async fn rename_self(name: String) -> Result<Outcome, AppError> {
-    let outcome = match service::rename(&name).await {
+    let before = service::signed_in().await.map(|(user, _)| user);
+    let result = service::rename(&name).await;
+    let change = Change::new(Action::Rename).by(before.clone());
+    let change = match &before {
+        Some(before) => {
+            change
+                .about_user(before)
+                .detail(format!("name: {} → {}", before.name, name.trim()))
+        }
+        None => change,
+    };
+    crate::audit::record(change, result.as_ref().map(|_| ())).await;
+    let outcome = match result {
         Ok(user) => Outcome::Done(crate::admin::Notice::Renamed { name: user.name }),
         Err(error) => Outcome::FormFailed {
             error,

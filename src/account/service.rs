@@ -140,16 +140,32 @@ pub async fn rename(name: &str) -> Result<User, AppError> {
     Ok(renamed)
 }
 
-/// Enforces `ADMIN_ACCESS` for every server function that manages users.
-pub async fn authorize_admin(state: &AppState) -> Result<(), AppError> {
-    match state.admin_access {
+/// Whether `ADMIN_ACCESS` lets `person` (the signed-in person, if any) manage users.
+pub fn may_manage_users(policy: AdminAccess, person: Option<&User>) -> Result<(), AppError> {
+    match policy {
         AdminAccess::Network => Ok(()),
-        AdminAccess::SignedInAdmins => match signed_in().await {
+        AdminAccess::SignedInAdmins => match person {
             None => Err(AppError::SignInRequired),
-            Some((user, _)) if matches!(user.role.id.as_str(), "owner" | "admin") => Ok(()),
+            Some(user) if matches!(user.role.id.as_str(), "owner" | "admin") => Ok(()),
             Some(_) => Err(AppError::AdminsOnly),
         },
     }
+}
+
+/// Enforces `ADMIN_ACCESS` for every server function that manages users (or reads
+/// the audit trail). A refusal also makes the answer's status 403.
+pub async fn require_admin(state: &AppState) -> Result<(), AppError> {
+    let person = match state.admin_access {
+        AdminAccess::Network => None,
+        AdminAccess::SignedInAdmins => signed_in().await.map(|(user, _)| user),
+    };
+    let allowed = may_manage_users(state.admin_access, person.as_ref());
+    if allowed.is_err() {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::FORBIDDEN);
+        }
+    }
+    allowed
 }
 
 #[cfg(test)]

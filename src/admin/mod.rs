@@ -16,6 +16,8 @@ pub use outcome::{FormEcho, Notice, Outcome};
 #[cfg(feature = "ssr")]
 pub use service::{return_to, UsersAdmin};
 
+#[cfg(feature = "ssr")]
+use crate::audit::{Action, Change};
 use crate::{
     axiom::{RoleRef, User},
     directory::{UserQuery, UsersPage},
@@ -67,17 +69,29 @@ pub async fn create_user(
     role: String,
     back: String,
 ) -> Result<Outcome, AppError> {
-    let outcome = match admin().await {
-        Err(error) => Outcome::Failed(error),
-        Ok(admin) => match admin.create(&name, &email, &role).await {
-            Ok(user) => Outcome::Done(Notice::Invited {
-                name: user.name,
-                email: user.email,
-            }),
-            Err(error) => Outcome::FormFailed {
-                error,
-                echo: FormEcho { name, email, role },
-            },
+    let admin = admin().await;
+    let result = match &admin {
+        Ok(admin) => admin.create(&name, &email, &role).await,
+        Err(refusal) => Err(refusal.clone()),
+    };
+    let change = match &result {
+        Ok(user) => Change::new(Action::Invite)
+            .about_user(user)
+            .detail(format!("role: {}", user.role.name)),
+        Err(_) => Change::new(Action::Invite)
+            .about("", &name, &email)
+            .detail(format!("role: {role}")),
+    };
+    crate::audit::record(change, result.as_ref().map(|_| ())).await;
+    let outcome = match (admin, result) {
+        (Err(refusal), _) => Outcome::Failed(refusal),
+        (Ok(_), Ok(user)) => Outcome::Done(Notice::Invited {
+            name: user.name,
+            email: user.email,
+        }),
+        (Ok(_), Err(error)) => Outcome::FormFailed {
+            error,
+            echo: FormEcho { name, email, role },
         },
     };
     service::return_to(&back, &outcome).await;
@@ -96,7 +110,23 @@ pub async fn change_role(
         // The hydrated page asks before it posts; a plain form gets a confirming form.
         Outcome::ConfirmAdmin { id }
     } else {
-        match async { admin().await?.change_role(&id, &role).await }.await {
+        let admin = admin().await;
+        let before = known_user(&admin, &id).await;
+        let result = match &admin {
+            Ok(admin) => admin.change_role(&id, &role).await,
+            Err(refusal) => Err(refusal.clone()),
+        };
+        let change = match &result {
+            Ok(user) => Change::new(Action::RoleChange).about_user(user),
+            Err(_) => about(Change::new(Action::RoleChange), &id, before.as_ref()),
+        };
+        let new_role = result.as_ref().map_or(role.as_str(), |u| &u.role.name);
+        let change = change.detail(match &before {
+            Some(before) => format!("role: {} → {new_role}", before.role.name),
+            None => format!("role: → {new_role}"),
+        });
+        crate::audit::record(change, result.as_ref().map(|_| ())).await;
+        match result {
             Ok(user) => Outcome::Done(Notice::RoleChanged {
                 name: user.name,
                 role: user.role.name,
@@ -111,7 +141,20 @@ pub async fn change_role(
 /// Removes a user from the org. A user Axiom no longer knows counts as removed.
 #[server(prefix = "/api", endpoint = "delete_user")]
 pub async fn delete_user(id: String, back: String) -> Result<Outcome, AppError> {
-    let outcome = match async { admin().await?.delete(&id).await }.await {
+    let admin = admin().await;
+    let before = known_user(&admin, &id).await;
+    let result = match &admin {
+        Ok(admin) => admin.delete(&id).await,
+        Err(refusal) => Err(refusal.clone()),
+    };
+    let change = match &result {
+        Ok(Notice::Removed { name, email }) => Change::new(Action::Removal).about(&id, name, email),
+        Ok(_) => about(Change::new(Action::Removal), &id, before.as_ref())
+            .detail("already removed".to_owned()),
+        Err(_) => about(Change::new(Action::Removal), &id, before.as_ref()),
+    };
+    crate::audit::record(change, result.as_ref().map(|_| ())).await;
+    let outcome = match result {
         Ok(notice) => Outcome::Done(notice),
         Err(error) => Outcome::Failed(error),
     };
@@ -124,16 +167,27 @@ pub async fn delete_user(id: String, back: String) -> Result<Outcome, AppError> 
     Ok(outcome)
 }
 
+/// The user with this id as the (cached) list knows them, before a change: the audit
+/// trail names people and what they were, not just ids. The change's own rules read
+/// the same list, so this costs no extra upstream call.
+#[cfg(feature = "ssr")]
+async fn known_user(admin: &Result<UsersAdmin, AppError>, id: &str) -> Option<User> {
+    let users = admin.as_ref().ok()?.users().await.ok()?;
+    users.iter().find(|u| u.id == id).cloned()
+}
+
+#[cfg(feature = "ssr")]
+fn about(change: Change, id: &str, known: Option<&User>) -> Change {
+    match known {
+        Some(user) => change.about_user(user),
+        None => change.about(id, "", ""),
+    }
+}
+
 /// The users admin, once `ADMIN_ACCESS` allows this request to manage users.
 #[cfg(feature = "ssr")]
 async fn admin() -> Result<UsersAdmin, AppError> {
     let state = crate::server::AppState::from_context()?;
-    if let Err(refusal) = crate::account::authorize_admin(&state).await {
-        // The answer (page or server function) is a refusal: say so in the status too.
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::FORBIDDEN);
-        }
-        return Err(refusal);
-    }
+    crate::account::require_admin(&state).await?;
     Ok(UsersAdmin::new(state.axiom, state.users_cache))
 }

@@ -113,7 +113,7 @@ pub async fn roster_for(axiom: &LocalAxiom) -> Roster {
 }
 
 /// App state for calling server functions directly, in Leptos's context.
-pub fn app_state(axiom: &LocalAxiom) -> roster::server::AppState {
+pub async fn app_state(axiom: &LocalAxiom) -> roster::server::AppState {
     use leptos::prelude::LeptosOptions;
     roster::server::AppState {
         leptos_options: LeptosOptions::builder().output_name("roster").build(),
@@ -131,6 +131,9 @@ pub fn app_state(axiom: &LocalAxiom) -> roster::server::AppState {
         users_cache: std::sync::Arc::new(roster::admin::UserListCache::new(
             std::time::Duration::from_secs(10),
         )),
+        audit: roster::audit::AuditLog::open(&axiom.dir.path().join("roster"))
+            .await
+            .unwrap(),
     }
 }
 
