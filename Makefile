@@ -46,9 +46,11 @@ e2e: test-tools
 	cd end2end && ROSTER_E2E_PORT=$${ports% *} ROSTER_E2E_PORT2=$${ports#* } \
 	  ROSTER_E2E_DATA=$$data npx playwright test
 
-## bench: the users page's server time at 10,000 users (release build, local Axiom)
+## bench: speed at 10,000 users against the targets: wrk, creates, memory, wasm size, a Chromium search
 bench: build
-	python3 scripts/page_time.py
+	@scripts/install-tools.sh --bench
+	cargo build --release --example static_ceiling --no-default-features --features ssr
+	python3 scripts/bench.py
 
 tools:
 	@scripts/install-tools.sh

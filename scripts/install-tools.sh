@@ -8,7 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 want_test=false
-[ "${1:-}" = "--test" ] && want_test=true
+want_bench=false
+case "${1:-}" in
+  --test) want_test=true ;;
+  # The benchmark drives a real browser too, and loads the server with wrk.
+  --bench) want_test=true; want_bench=true ;;
+esac
 
 CARGO_LEPTOS_VERSION=0.3.11
 BINARYEN_DIR="$root/tools"
@@ -75,6 +80,7 @@ if $want_test; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  if $want_bench; then command -v wrk >/dev/null || missing+=(wrk); fi
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} from Debian"
     export DEBIAN_FRONTEND=noninteractive

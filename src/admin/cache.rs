@@ -1,60 +1,66 @@
-//! The org's user list, kept for a few seconds and fetched once for everyone waiting.
-//! `GET /v2/users` returns the whole org every time, so without this every page view
-//! would move the whole list; with it, a burst of page views costs one upstream call.
+//! The org's user list and role options, kept for a few seconds and fetched once for
+//! everyone waiting. `GET /v2/users` returns the whole org every time, so without this
+//! every page view would move the whole list; with it, a burst of page views costs one
+//! upstream call. The roles on offer (`GET /v2/roles`) are kept the same way, since
+//! every users page offers them in each row.
 
-use crate::axiom::{AxiomError, User};
+use crate::axiom::{AxiomError, RoleRef, User};
 use std::{
     future::Future,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
+/// One value from Axiom, shared for `ttl`, with concurrent fetches coalesced.
 #[derive(Debug)]
-pub struct UserListCache {
+struct Shared<T> {
     ttl: Duration,
-    state: Mutex<State>,
+    state: Mutex<State<T>>,
     /// Held by the one request fetching; the others wait here, then read its result.
     fetching: tokio::sync::Mutex<()>,
 }
 
-#[derive(Debug, Default)]
-struct State {
-    users: Option<(Instant, Arc<Vec<User>>)>,
+#[derive(Debug)]
+struct State<T> {
+    value: Option<(Instant, Arc<T>)>,
     /// Counts finished fetches, so waiters know whether one finished while they waited.
     fetches: u64,
     last_failure: Option<AxiomError>,
 }
 
-impl UserListCache {
-    /// `ttl` zero turns caching off (every read fetches; concurrent reads still share).
-    pub fn new(ttl: Duration) -> Self {
+impl<T: Clone> Shared<T> {
+    fn new(ttl: Duration) -> Self {
         Self {
             ttl,
-            state: Mutex::default(),
+            state: Mutex::new(State {
+                value: None,
+                fetches: 0,
+                last_failure: None,
+            }),
             fetching: tokio::sync::Mutex::new(()),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<T>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn fresh(&self, state: &State) -> Option<Arc<Vec<User>>> {
-        let (at, users) = state.users.as_ref()?;
-        (at.elapsed() < self.ttl).then(|| users.clone())
+    fn fresh(&self, state: &State<T>) -> Option<Arc<T>> {
+        let (at, value) = state.value.as_ref()?;
+        (at.elapsed() < self.ttl).then(|| value.clone())
     }
 
-    /// The list, from the cache while fresh, else from `fetch`; concurrent callers share
-    /// one fetch and its result, success or failure.
-    pub async fn get<F, Fut>(&self, fetch: F) -> Result<Arc<Vec<User>>, AxiomError>
+    /// The value, from the cache while fresh, else from `fetch`; concurrent callers
+    /// share one fetch and its result, success or failure.
+    async fn get<F, Fut>(&self, fetch: F) -> Result<Arc<T>, AxiomError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Vec<User>, AxiomError>>,
+        Fut: Future<Output = Result<T, AxiomError>>,
     {
         let seen = {
             let state = self.lock();
-            if let Some(users) = self.fresh(&state) {
-                return Ok(users);
+            if let Some(value) = self.fresh(&state) {
+                return Ok(value);
             }
             state.fetches
         };
@@ -63,11 +69,11 @@ impl UserListCache {
             let state = self.lock();
             if state.fetches != seen {
                 // A fetch finished while this request waited: use its outcome.
-                if let Some((at, users)) = &state.users {
+                if let Some((at, value)) = &state.value {
                     if state.last_failure.is_none()
                         && (self.ttl.is_zero() || at.elapsed() < self.ttl)
                     {
-                        return Ok(users.clone());
+                        return Ok(value.clone());
                     }
                 }
                 if let Some(error) = &state.last_failure {
@@ -79,11 +85,11 @@ impl UserListCache {
         let mut state = self.lock();
         state.fetches += 1;
         match result {
-            Ok(users) => {
-                let users = Arc::new(users);
-                state.users = Some((Instant::now(), users.clone()));
+            Ok(value) => {
+                let value = Arc::new(value);
+                state.value = Some((Instant::now(), value.clone()));
                 state.last_failure = None;
-                Ok(users)
+                Ok(value)
             }
             Err(error) => {
                 state.last_failure = Some(error.clone());
@@ -92,17 +98,63 @@ impl UserListCache {
         }
     }
 
-    /// Forgets the list, so the next read fetches it (the Refresh button).
+    fn invalidate(&self) {
+        self.lock().value = None;
+    }
+
+    fn apply(&self, change: impl FnOnce(&mut T)) {
+        let mut state = self.lock();
+        if let Some((_, value)) = state.value.as_mut() {
+            change(Arc::make_mut(value));
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct UserListCache {
+    users: Shared<Vec<User>>,
+    roles: Shared<Vec<RoleRef>>,
+}
+
+impl UserListCache {
+    /// `ttl` zero turns caching off (every read fetches; concurrent reads still share).
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            users: Shared::new(ttl),
+            roles: Shared::new(ttl),
+        }
+    }
+
+    /// The user list, from the cache while fresh, else from `fetch`; concurrent
+    /// callers share one fetch and its result, success or failure.
+    pub async fn get<F, Fut>(&self, fetch: F) -> Result<Arc<Vec<User>>, AxiomError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<User>, AxiomError>>,
+    {
+        self.users.get(fetch).await
+    }
+
+    /// The roles on offer, kept like the list.
+    pub async fn role_options<F, Fut>(&self, fetch: F) -> Arc<Vec<RoleRef>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Vec<RoleRef>>,
+    {
+        let fetched = self.roles.get(|| async { Ok(fetch().await) }).await;
+        fetched.unwrap_or_default()
+    }
+
+    /// Forgets the list and the roles, so the next read fetches them (the Refresh
+    /// button).
     pub fn invalidate(&self) {
-        self.lock().users = None;
+        self.users.invalidate();
+        self.roles.invalidate();
     }
 
     /// Applies a change made through Roster to the cached list at once.
     pub fn apply(&self, change: impl FnOnce(&mut Vec<User>)) {
-        let mut state = self.lock();
-        if let Some((_, users)) = state.users.as_mut() {
-            change(Arc::make_mut(users));
-        }
+        self.users.apply(change);
     }
 
     /// Puts a created or changed user in the list (replacing one with the same id).

@@ -47,6 +47,11 @@ impl UsersAdmin {
     /// Built-in roles but owner (an API token cannot grant it), then the custom roles if
     /// the token may list them; without `rbac|read` the built-in ones are still offered.
     pub async fn role_options(&self) -> Vec<RoleRef> {
+        let options = self.cache.role_options(|| self.fetch_role_options()).await;
+        options.as_ref().clone()
+    }
+
+    async fn fetch_role_options(&self) -> Vec<RoleRef> {
         let builtin = BUILTIN_ROLES
             .iter()
             .filter(|(id, _)| *id != OWNER_ROLE)

@@ -259,10 +259,22 @@ impl AxiomClient {
                 request = request.json(body);
             }
 
+            let started = Instant::now();
             let outcome = match request.send().await {
                 Ok(response) => read_response(operation, token, response).await,
                 Err(e) => Err(network_error(&e)),
             };
+            // One line per upstream call at debug level: how `make bench` counts them,
+            // and how an operator sees what Roster asks of Axiom.
+            tracing::debug!(
+                ?operation,
+                %method,
+                path,
+                attempt,
+                ok = outcome.is_ok(),
+                millis = started.elapsed().as_secs_f64() * 1000.0,
+                "Axiom call"
+            );
             let retryable = matches!(outcome, Err(AxiomError::Unavailable(_)))
                 && operation.safe_to_retry()
                 && attempt < self.retry.max_attempts;
