@@ -3,7 +3,6 @@
 
 use crate::axiom::User;
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 50;
@@ -109,71 +108,130 @@ pub struct UsersPage {
     pub pages: usize,
 }
 
-/// Applies a query to the whole org's list.
-pub fn apply(users: &[User], query: &UserQuery) -> UsersPage {
-    let needle = query.q.to_lowercase();
-    let mut matching: Vec<&User> = users
-        .iter()
-        .filter(|u| query.role.is_empty() || u.role.id == query.role)
-        .filter(|u| {
-            needle.is_empty()
-                || contains_folded(&u.name, &needle)
-                || contains_folded(&u.email, &needle)
+/// The org's users, prepared for the table: each user's name, email and role name
+/// folded to lowercase once, and each sort order computed on first use. One is built
+/// per fetched list and kept in the user-list cache, so a page view sorts nothing: it
+/// walks a ready order, filters, and takes fifty.
+#[derive(Clone, Debug, Default)]
+pub struct Directory {
+    users: Vec<User>,
+    folded: Vec<Folded>,
+    /// Indexes into `users`, one order per sort key and direction.
+    orders: [std::sync::OnceLock<Vec<u32>>; 6],
+}
+
+#[derive(Clone, Debug)]
+struct Folded {
+    name: String,
+    email: String,
+    role: String,
+}
+
+impl std::ops::Deref for Directory {
+    type Target = [User];
+
+    fn deref(&self) -> &[User] {
+        &self.users
+    }
+}
+
+impl Directory {
+    pub fn new(users: Vec<User>) -> Self {
+        let folded = users
+            .iter()
+            .map(|u| Folded {
+                name: u.name.to_lowercase(),
+                email: u.email.to_lowercase(),
+                role: u.role.name.to_lowercase(),
+            })
+            .collect();
+        Self {
+            users,
+            folded,
+            orders: Default::default(),
+        }
+    }
+
+    /// Changes the list (a change made through Roster); the orders follow on next use.
+    pub fn edit(&mut self, change: impl FnOnce(&mut Vec<User>)) {
+        let mut users = std::mem::take(&mut self.users);
+        change(&mut users);
+        *self = Self::new(users);
+    }
+
+    /// The users' indexes in `sort`'s order. Ties read by name, then id, ascending
+    /// whichever way the column sorts, so the order is stable across requests.
+    fn order(&self, sort: Sort) -> &[u32] {
+        let slot = sort.key as usize * 2 + usize::from(sort.descending);
+        self.orders[slot].get_or_init(|| {
+            let key = |i: u32| -> &str {
+                let folded = &self.folded[i as usize];
+                match sort.key {
+                    SortKey::Name => &folded.name,
+                    SortKey::Email => &folded.email,
+                    SortKey::Role => &folded.role,
+                }
+            };
+            // Sorting (key, name, id, index) side by side keeps the comparisons in cache.
+            let mut keyed: Vec<(&str, &str, &str, u32)> = (0..self.users.len() as u32)
+                .map(|i| {
+                    let n = i as usize;
+                    (key(i), &*self.folded[n].name, &*self.users[n].id, i)
+                })
+                .collect();
+            keyed.sort_unstable_by(|a, b| {
+                let primary = a.0.cmp(b.0);
+                let primary = if sort.descending {
+                    primary.reverse()
+                } else {
+                    primary
+                };
+                primary.then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+            });
+            keyed.into_iter().map(|(_, _, _, i)| i).collect()
         })
-        .collect();
-    let compare = |a: &&User, b: &&User| -> Ordering {
-        let primary = match query.sort.key {
-            SortKey::Name => cmp_folded(&a.name, &b.name),
-            SortKey::Email => cmp_folded(&a.email, &b.email),
-            SortKey::Role => cmp_folded(&a.role.name, &b.role.name),
+    }
+
+    /// One page of the table for `query`.
+    pub fn page(&self, query: &UserQuery) -> UsersPage {
+        let needle = query.q.to_lowercase();
+        let filtered = !query.role.is_empty() || !needle.is_empty();
+        let matches = |i: usize| {
+            (query.role.is_empty() || self.users[i].role.id == query.role)
+                && (needle.is_empty()
+                    || self.folded[i].name.contains(&needle)
+                    || self.folded[i].email.contains(&needle))
         };
-        let primary = if query.sort.descending {
-            primary.reverse()
+        let matching = if filtered {
+            (0..self.users.len()).filter(|&i| matches(i)).count()
         } else {
-            primary
+            self.users.len()
         };
-        // Ties read by name, then id, in ascending order whichever way the column
-        // sorts, so the order is stable across requests.
-        primary
-            .then_with(|| cmp_folded(&a.name, &b.name))
-            .then_with(|| a.id.cmp(&b.id))
-    };
-    matching.sort_unstable_by(compare);
-    let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.clamp(1, pages);
-    let rows = matching
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|u| (*u).clone())
-        .collect();
-    UsersPage {
-        rows,
-        total: users.len(),
-        matching: matching.len(),
-        page,
-        pages,
+        let pages = matching.div_ceil(PAGE_SIZE).max(1);
+        let page = query.page.clamp(1, pages);
+        let rows = self
+            .order(query.sort)
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| !filtered || matches(i))
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|i| self.users[i].clone())
+            .collect();
+        UsersPage {
+            rows,
+            total: self.users.len(),
+            matching,
+            page,
+            pages,
+        }
     }
 }
 
-/// Case-insensitive substring test that allocates only for non-ASCII text.
-fn contains_folded(haystack: &str, lowercase_needle: &str) -> bool {
-    if haystack.is_ascii() && lowercase_needle.is_ascii() {
-        let (h, n) = (haystack.as_bytes(), lowercase_needle.as_bytes());
-        n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    } else {
-        haystack.to_lowercase().contains(lowercase_needle)
-    }
-}
-
-fn cmp_folded(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.bytes()
-            .map(|c| c.to_ascii_lowercase())
-            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-    } else {
-        a.to_lowercase().cmp(&b.to_lowercase())
-    }
+/// Applies a query to a list, preparing it first (the tests' way in).
+#[cfg(test)]
+fn apply(users: &[User], query: &UserQuery) -> UsersPage {
+    Directory::new(users.to_vec()).page(query)
 }
 
 /// `?a=1&b=2` from already-encoded `key=value` parts; nothing at all for none.
@@ -243,6 +301,27 @@ mod tests {
             (none.matching, none.total, none.pages, none.page),
             (0, 4, 1, 1)
         );
+    }
+
+    #[test]
+    fn a_prepared_list_follows_its_edits() {
+        let mut directory = Directory::new(org());
+        let by_name = UserQuery::default();
+        assert_eq!(names(&directory.page(&by_name))[0], "Ada Lovelace");
+        directory.edit(|users| {
+            users.push(user("5", "aaron Zed", "aaron@example.com", "user"));
+            users.retain(|u| u.id != "1");
+        });
+        let page = directory.page(&by_name);
+        assert_eq!(
+            names(&page),
+            ["aaron Zed", "Alan Turing", "grace Hopper", "Émile Borel"]
+        );
+        let search = UserQuery {
+            q: "AARON".into(),
+            ..Default::default()
+        };
+        assert_eq!(names(&directory.page(&search)), ["aaron Zed"]);
     }
 
     #[test]

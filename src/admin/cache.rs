@@ -4,7 +4,10 @@
 //! upstream call. The roles on offer (`GET /v2/roles`) are kept the same way, since
 //! every users page offers them in each row.
 
-use crate::axiom::{AxiomError, RoleRef, User};
+use crate::{
+    axiom::{AxiomError, RoleRef, User},
+    directory::Directory,
+};
 use std::{
     future::Future,
     sync::{Arc, Mutex},
@@ -112,7 +115,7 @@ impl<T: Clone> Shared<T> {
 
 #[derive(Debug)]
 pub struct UserListCache {
-    users: Shared<Vec<User>>,
+    users: Shared<Directory>,
     roles: Shared<Vec<RoleRef>>,
 }
 
@@ -127,12 +130,15 @@ impl UserListCache {
 
     /// The user list, from the cache while fresh, else from `fetch`; concurrent
     /// callers share one fetch and its result, success or failure.
-    pub async fn get<F, Fut>(&self, fetch: F) -> Result<Arc<Vec<User>>, AxiomError>
+    pub async fn get<F, Fut>(&self, fetch: F) -> Result<Arc<Directory>, AxiomError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Vec<User>, AxiomError>>,
     {
-        self.users.get(fetch).await
+        // Preparing the list (folding, for search and sort) is part of the one fetch.
+        self.users
+            .get(|| async { fetch().await.map(Directory::new) })
+            .await
     }
 
     /// The roles on offer, kept like the list.
@@ -154,7 +160,7 @@ impl UserListCache {
 
     /// Applies a change made through Roster to the cached list at once.
     pub fn apply(&self, change: impl FnOnce(&mut Vec<User>)) {
-        self.users.apply(change);
+        self.users.apply(|directory| directory.edit(change));
     }
 
     /// Puts a created or changed user in the list (replacing one with the same id).

@@ -7,7 +7,7 @@ use crate::{
         builtin_role_name, AxiomClient, AxiomError, CreateUserRequest, Credential, RoleRef, User,
         BUILTIN_ROLES, OWNER_ROLE,
     },
-    directory::{self, UserQuery, UsersPage},
+    directory::{Directory, UserQuery, UsersPage},
     errors::AppError,
     validation::{local_path, FieldErrors, InvalidInput, NewUser},
 };
@@ -25,14 +25,14 @@ impl UsersAdmin {
     }
 
     /// The whole org, from the short-lived shared cache.
-    pub async fn users(&self) -> Result<Arc<Vec<User>>, AxiomError> {
+    pub async fn users(&self) -> Result<Arc<Directory>, AxiomError> {
         self.cache
             .get(|| self.axiom.list_users(Credential::ApiToken))
             .await
     }
 
     pub async fn users_page(&self, query: &UserQuery) -> Result<UsersPage, AppError> {
-        Ok(directory::apply(&self.users().await?, query))
+        Ok(self.users().await?.page(query))
     }
 
     /// Drops the cached list, so the next page shows Axiom's current one.
