@@ -56,12 +56,19 @@ pub fn UsersPage() -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let delete = ServerAction::<DeleteUser>::new();
     let refresh = ServerAction::<RefreshUsers>::new();
-    let changes = move || {
-        create.version().get()
-            + change_role.version().get()
-            + delete.version().get()
-            + refresh.version().get()
+    // Only a change that happened reloads the table: a refused one changed nothing, and
+    // reloading would rebuild the table, and the dialog explaining the refusal with it.
+    let done = RwSignal::new(0u32);
+    let count_done = move |value: Option<Result<Outcome, AppError>>| {
+        if matches!(value, Some(Ok(Outcome::Done(_)))) {
+            done.update(|n| *n += 1);
+        }
     };
+    Effect::new(move |_| count_done(create.value().get()));
+    Effect::new(move |_| count_done(change_role.value().get()));
+    Effect::new(move |_| count_done(delete.value().get()));
+    Effect::new(move |_| count_done(refresh.value().get()));
+    let changes = move || done.get();
     let page = Resource::new(
         move || (query.get(), changes()),
         |(query, _)| list_users(query),
