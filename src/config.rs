@@ -22,6 +22,9 @@ pub struct Config {
     /// `USER_CACHE_SECONDS` (default 10; 0 turns it off): how long the org's user list
     /// is reused before it is fetched again.
     pub user_cache_seconds: u32,
+    /// `AUDIT_RETENTION_DAYS` (default 0: keep every entry): audit entries older than
+    /// this many days are deleted, hourly.
+    pub audit_retention_days: u32,
 }
 
 /// `ADMIN_ACCESS`: who may see and change the org's users.
@@ -237,6 +240,14 @@ impl Config {
             })?,
         };
 
+        let audit_retention_days = match get("AUDIT_RETENTION_DAYS") {
+            None => 0,
+            Some(raw) => raw.trim().parse().map_err(|_| ConfigError {
+                variable: "AUDIT_RETENTION_DAYS",
+                problem: format!("{raw:?} is not a whole number of days"),
+            })?,
+        };
+
         Ok(Self {
             site_addr,
             backend,
@@ -245,6 +256,7 @@ impl Config {
             admin_access,
             sessions,
             user_cache_seconds,
+            audit_retention_days,
         })
     }
 }

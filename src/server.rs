@@ -195,6 +195,8 @@ pub async fn assemble(
         &config.data_dir.join("session.key"),
     )?;
     let store = sessions::Store::open(&config.sessions, &config.data_dir).await?;
+    let audit = AuditLog::open(&config.data_dir).await?;
+    audit.keep_for(config.audit_retention_days);
     let state = AppState {
         leptos_options,
         axiom,
@@ -213,7 +215,7 @@ pub async fn assemble(
         users_cache: Arc::new(UserListCache::new(std::time::Duration::from_secs(
             config.user_cache_seconds.into(),
         ))),
-        audit: AuditLog::open(&config.data_dir).await?,
+        audit,
     };
     Ok(app(state, sessions::layer(store, &config.sessions)))
 }

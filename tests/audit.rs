@@ -211,7 +211,13 @@ async fn the_audit_trail_is_for_those_who_may_manage_users() {
     let roster = roster_with(&axiom, &[("ADMIN_ACCESS", "signed-in-admins")]).await;
     let mut visitor = Browser::new(&roster.base);
     assert_eq!(visitor.get("/audit.csv").await.status(), 403);
-    assert_eq!(visitor.get("/audit").await.status(), 403);
+    let refused = visitor.get("/audit?action=invite").await;
+    assert_eq!(refused.status(), 403);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains("href=\"/login?next=%2Faudit%3Faction%3Dinvite\""),
+        "signing in leads back here: {refused}"
+    );
 
     let mut user = Browser::new(&roster.base);
     user.sign_in(USER_PAT).await;

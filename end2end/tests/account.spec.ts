@@ -116,6 +116,10 @@ test.describe("ADMIN_ACCESS=signed-in-admins", () => {
     const response = await page.goto(`${adminsOnlyURL}/`);
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("alert")).toContainText("Sign in to do this.");
+    await expect(page.getByRole("alert").getByRole("link", { name: "Sign in" })).toHaveAttribute(
+      "href",
+      "/login?next=%2F",
+    );
     await expect(usersTable(page)).toHaveCount(0);
 
     await page.goto(`${adminsOnlyURL}/login`);

@@ -189,6 +189,37 @@ impl AuditLog {
         let rows: Vec<Row> = select.build_query_as().fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
+
+    /// Deletes the entries older than `days` days; returns how many went.
+    pub async fn prune(&self, days: u32) -> Result<u64, sqlx::Error> {
+        let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(days.into());
+        let cutoff = rfc3339(cutoff);
+        // RFC 3339 times in UTC, all written the same way, sort as text.
+        let done = sqlx::query("DELETE FROM audit WHERE at < ?")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// With a retention set, prunes now and then every hour, for as long as Roster runs.
+    pub fn keep_for(&self, days: u32) {
+        if days == 0 {
+            return;
+        }
+        let log = self.clone();
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                match log.prune(days).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, days, "pruned the audit trail"),
+                    Err(e) => tracing::error!(error = %e, "could not prune the audit trail"),
+                }
+            }
+        });
+    }
 }
 
 /// The WHERE clause for a query's filters, with every value bound, never spliced.
@@ -281,8 +312,13 @@ pub async fn record(change: Change, result: Result<(), &AppError>) {
 }
 
 fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0);
-    now.unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// `2026-12-04T19:40:01Z`: to the second, in UTC.
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.replace_nanosecond(0)
+        .unwrap_or(at)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
@@ -445,6 +481,23 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(far.page, 2);
+    }
+
+    #[tokio::test]
+    async fn pruning_deletes_only_entries_past_the_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(dir.path()).await.unwrap();
+        let mut old = entry(0, Action::Invite, NETWORK_ACTOR, true);
+        old.at = rfc3339(time::OffsetDateTime::now_utc() - time::Duration::days(40));
+        log.append(&old).await.unwrap();
+        let mut recent = entry(0, Action::Removal, NETWORK_ACTOR, true);
+        recent.at = now_rfc3339();
+        log.append(&recent).await.unwrap();
+        assert_eq!(log.prune(30).await.unwrap(), 1);
+        let left = log.matching(&AuditQuery::default()).await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].action, Action::Removal);
+        assert_eq!(log.prune(30).await.unwrap(), 0);
     }
 
     #[tokio::test]

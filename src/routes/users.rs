@@ -428,10 +428,19 @@ pub fn AccessDenied(error: AppError) -> impl IntoView {
         response.set_status(axum::http::StatusCode::FORBIDDEN);
     }
     let sign_in = matches!(error, AppError::SignInRequired);
+    // Back to the page that refused, once signed in.
+    let location = leptos_router::hooks::use_location();
+    let search = location.search.get_untracked();
+    let here = if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
+    };
+    let href = format!("/login?next={}", crate::directory::encode(&here));
     view! {
         <div class="banner error" role="alert">
             <p>{error.to_string()}</p>
-            {sign_in.then(|| view! { <a href="/login?next=/">"Sign in"</a> })}
+            {sign_in.then(|| view! { <a href=href>"Sign in"</a> })}
         </div>
     }
 }
