@@ -186,20 +186,24 @@ impl Config {
             }
         };
 
-        let positive = |variable: &'static str, default: u32| -> Result<u32, ConfigError> {
-            match get(variable) {
-                None => Ok(default),
-                Some(raw) => raw
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|m| *m > 0)
-                    .ok_or(ConfigError {
-                        variable,
-                        problem: format!("{raw:?} is not a positive whole number"),
-                    }),
-            }
+        // A whole number from the environment; `zero_ok` for settings where 0 means off.
+        let whole = |variable: &'static str, default: u32, zero_ok: bool| match get(variable) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| zero_ok || *n > 0)
+                .ok_or(ConfigError {
+                    variable,
+                    problem: if zero_ok {
+                        format!("{raw:?} is not a whole number")
+                    } else {
+                        format!("{raw:?} is not a positive whole number")
+                    },
+                }),
         };
+        let positive = |variable: &'static str, default: u32| whole(variable, default, false);
         let redis_url = match get("SESSION_STORE") {
             None => None,
             Some(url) if url.trim() == "sqlite" => None,
@@ -232,21 +236,8 @@ impl Config {
             sign_in_attempts_per_minute: positive("SIGN_IN_ATTEMPTS_PER_MINUTE", 5)?,
         };
 
-        let user_cache_seconds = match get("USER_CACHE_SECONDS") {
-            None => 10,
-            Some(raw) => raw.trim().parse().map_err(|_| ConfigError {
-                variable: "USER_CACHE_SECONDS",
-                problem: format!("{raw:?} is not a whole number of seconds"),
-            })?,
-        };
-
-        let audit_retention_days = match get("AUDIT_RETENTION_DAYS") {
-            None => 0,
-            Some(raw) => raw.trim().parse().map_err(|_| ConfigError {
-                variable: "AUDIT_RETENTION_DAYS",
-                problem: format!("{raw:?} is not a whole number of days"),
-            })?,
-        };
+        let user_cache_seconds = whole("USER_CACHE_SECONDS", 10, true)?;
+        let audit_retention_days = whole("AUDIT_RETENTION_DAYS", 0, true)?;
 
         Ok(Self {
             site_addr,
