@@ -35,8 +35,12 @@ lint: tools
 	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 ## unit: the Rust tests (unit, integration, contract and fault tests)
+# One test at a time within each test binary: each test starts its own servers on its
+# own tokio runtime, and Leptos's reactive state is global to the process; with tests
+# in parallel, one test's runtime shutting down could strand another's render (a hang
+# seen about once in three runs of tests/load.rs with four threads, never with one).
 unit: tools
-	cargo test --features ssr
+	cargo test --features ssr -- --test-threads=1
 
 ## e2e: Playwright against the release build, on a free port and a fresh data folder
 e2e: test-tools

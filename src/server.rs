@@ -74,6 +74,7 @@ pub fn app(state: AppState, sessions: SessionManagerLayer<sessions::Store>) -> R
         ))
         .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn(request_log::with_request_id))
+        .layer(middleware::from_fn(request_log::run_to_completion))
 }
 
 /// `GET /readyz`: whether Axiom answers and accepts Roster's token. It reads through

@@ -28,7 +28,7 @@ async fn recording_proxy(
     let seen_ids = ids.clone();
     let counter = calls.clone();
     let upstream = axiom.running.base_url();
-    let http = reqwest::Client::new();
+    let http = bounded_client();
     let forward = move |request: axum::extract::Request| {
         let (counter, upstream, http) = (counter.clone(), upstream.clone(), http.clone());
         let seen_ids = seen_ids.clone();
@@ -66,12 +66,20 @@ async fn recording_proxy(
     (format!("http://{addr}"), calls, ids)
 }
 
+/// A client whose requests give up after 30 s, so a hang fails the test.
+fn bounded_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_cold_page_loads_cost_one_upstream_call() {
     let axiom = local_axiom().await;
     let (proxy, calls) = counting_proxy(&axiom).await;
     let roster = roster_with_client(client_for(&proxy, FULL_ACCESS_TOKEN), &[]).await;
-    let http = reqwest::Client::new();
+    let http = bounded_client();
     let loads: Vec<_> = (0..200)
         .map(|_| {
             let (http, url) = (http.clone(), format!("{}/", roster.base));
@@ -169,7 +177,7 @@ async fn one_request_id_follows_a_request_to_axiom() {
     let axiom = local_axiom().await;
     let (proxy, _, ids) = recording_proxy(&axiom).await;
     let roster = roster_with_client(client_for(&proxy, FULL_ACCESS_TOKEN), &[]).await;
-    let answer = reqwest::Client::new()
+    let answer = bounded_client()
         .get(format!("{}/", roster.base))
         .header("x-request-id", "trace-0001-abcd")
         .send()

@@ -149,8 +149,10 @@ impl Browser {
     pub fn new(base: &str) -> Self {
         Self {
             base: base.to_owned(),
+            // A bounded wait: a Roster that stops answering fails the test, not CI's clock.
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
                 .build()
                 .unwrap(),
             cookie: None,
