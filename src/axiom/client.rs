@@ -229,7 +229,7 @@ impl AxiomClient {
         method: Method,
         path: &str,
         body: Option<&impl Serialize>,
-    ) -> Result<Vec<u8>, AxiomError> {
+    ) -> Result<axum::body::Bytes, AxiomError> {
         let token = match credential {
             Credential::ApiToken => &self.api_token,
             Credential::Personal(pat) => pat,
@@ -321,12 +321,13 @@ async fn read_response(
     operation: Operation,
     token: &Secret,
     response: reqwest::Response,
-) -> Result<Vec<u8>, AxiomError> {
+) -> Result<axum::body::Bytes, AxiomError> {
     let status = response.status();
     let retry_after_secs = rate_limit_wait(response.headers());
     let bytes = response.bytes().await.map_err(|e| network_error(&e))?;
     if status.is_success() {
-        return Ok(bytes.to_vec());
+        // The body as received, not copied: at 10,000 users it is 1.3 MB.
+        return Ok(bytes);
     }
     let message = upstream_message(&bytes, token);
     Err(match status {
